@@ -1,0 +1,40 @@
+"""Errors a user can cause, as types: the CLI turns each into one line on stderr and exit code 1."""
+
+from __future__ import annotations
+
+
+class FactdbError(Exception):
+    """Base class of every error factdb reports to its user as one line."""
+
+
+class InvalidSource(FactdbError):
+    """A source could not be read: empty, binary, undecodable, malformed or too large."""
+
+
+class MissingExtra(FactdbError):
+    """An optional dependency is needed for this input (HTML, feeds)."""
+
+    def __init__(self, feature: str, extra: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional package {package!r}: pip install 'factdb[{extra}]'"
+        )
+
+
+class StoreUnavailable(FactdbError):
+    """The database URL is invalid or the server does not answer."""
+
+
+class StoreOutOfDate(FactdbError):
+    """The store's schema is behind (or ahead of) this version of factdb."""
+
+
+class NoSuchClaim(FactdbError):
+    """A claim id that is not in the store."""
+
+    def __init__(self, claim_id: object) -> None:
+        super().__init__(f"no claim with id {claim_id}")
+        self.claim_id = claim_id
+
+
+class InvalidArgument(FactdbError):
+    """An argument that is well-formed for the shell but means nothing to factdb (a bad date...)."""
