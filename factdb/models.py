@@ -8,8 +8,10 @@ text -> :mod:`factdb.extract` (``Extraction`` of ``ClaimCandidate``) -> :mod:`fa
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 
 class Stance(str, enum.Enum):
@@ -200,3 +202,104 @@ class Match:
     relation: RelationKind
     reason: str
     contradiction: ContradictionKind | None = None
+
+
+class ClaimIndex(Protocol):
+    """What matching needs from wherever claims are kept: term statistics, postings and claims.
+
+    The store implements it with tables (``terms``, ``claim_terms``) so that every CLI invocation
+    is served from disk; :class:`factdb.match.InMemoryIndex` implements it for tests and
+    calibration.  Terms are the ``NormalizedClaim.tokens``.
+    """
+
+    def claim_count(self) -> int:
+        """How many (unmerged) claims the index holds."""
+        ...
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """For each known term, how many claims contain it (unknown terms are left out)."""
+        ...
+
+    def postings(self, terms: Sequence[str], *, limit_per_term: int) -> dict[str, list[int]]:
+        """For each term, ids of claims that contain it, newest first, at most ``limit_per_term``."""
+        ...
+
+    def claims(self, claim_ids: Sequence[int]) -> list[StoredClaimView]:
+        """The stored claims with these ids (unknown ids are left out)."""
+        ...
+
+
+class FactKind(str, enum.Enum):
+    """What happened to a claim: somebody mentioned it, or a reviewer gave a verdict."""
+
+    MENTION = "mention"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFact:
+    """One dated fact about a claim, the input of status tracking (:mod:`factdb.track`).
+
+    ``valid_at``: when it held in the world (the source's publication time, or the review's date);
+    ``recorded_at``: when factdb learned it.  For a mention, ``stance`` and ``source_key`` are set
+    (``source_key`` groups republished copies of one wire story: copies share a key and count once
+    toward corroboration); for a review, ``status`` (a verdict), ``reviewer`` and ``note``.
+    """
+
+    kind: FactKind
+    valid_at: datetime
+    recorded_at: datetime
+    stance: Stance | None = None
+    source_key: str | None = None
+    status: ClaimStatus | None = None
+    reviewer: str | None = None
+    note: str | None = None
+    ref_id: int | None = None  # the mention id or review id in the store
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A claim's status from ``valid_at`` on, as derived from the facts known at ``recorded_at``."""
+
+    status: ClaimStatus
+    valid_at: datetime
+    recorded_at: datetime
+    cause: FactKind
+    ref_id: int | None = None
+    reviewer: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRecord:
+    """One mention of a claim with its source and speaker, as queries return it."""
+
+    mention_id: int
+    claim_id: int
+    source_id: int
+    stance: Stance
+    quote: str
+    start: int
+    end: int
+    recorded_at: datetime
+    speaker: str | None = None
+    speaker_role: str | None = None
+    hedged: bool = False
+    hedge_cue: str | None = None
+    quantities: tuple[Quantity, ...] = ()
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimHistory:
+    """A claim's life: its mentions and status changes in time order, and its status now."""
+
+    claim_id: int
+    proposition: str
+    created_at: datetime
+    status: ClaimStatus | None
+    mentions: tuple[MentionRecord, ...]
+    changes: tuple[StatusChange, ...]
