@@ -1,0 +1,1 @@
+"""factdb's command line (installed as ``factdb.cli``): argument parsing and rendering only."""

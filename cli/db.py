@@ -1,0 +1,73 @@
+"""``factdb db``: create, migrate and inspect the store's schema."""
+
+from __future__ import annotations
+
+import typer
+
+from factdb.store import migrate, open_engine
+from factdb.store.engine import describe
+
+from .state import state
+
+app = typer.Typer(help="Create, migrate and inspect the store's schema.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the store up to REVISION (default: the newest schema).
+
+    Example: factdb db upgrade
+    """
+    engine = open_engine(state(ctx).db_url)
+    try:
+        reached = migrate.upgrade(engine, revision)
+        typer.echo(f"{describe(engine)}: schema at {reached}", err=True)
+    finally:
+        engine.dispose()
+
+
+@app.command("downgrade")
+def downgrade(ctx: typer.Context, revision: str = typer.Argument("-1", help="Target: -1 one step, base: empty.")) -> None:
+    """Migrate the store down to REVISION (default: one step back).
+
+    Example: factdb db downgrade base
+    """
+    engine = open_engine(state(ctx).db_url)
+    try:
+        reached = migrate.downgrade(engine, revision)
+        typer.echo(f"{describe(engine)}: schema at {reached or 'base (empty)'}", err=True)
+    finally:
+        engine.dispose()
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """Print the store's schema revision (or "none" for an empty store).
+
+    Example: factdb db current
+    """
+    engine = open_engine(state(ctx).db_url)
+    try:
+        typer.echo(migrate.current_revision(engine) or "none")
+    finally:
+        engine.dispose()
+
+
+@app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Exit 0 when the store's schema is the one this factdb needs, 1 otherwise.
+
+    Example: factdb db check && factdb add news/
+    """
+    engine = open_engine(state(ctx).db_url)
+    try:
+        found = migrate.schema_state(engine)
+    finally:
+        engine.dispose()
+    if not found.up_to_date:
+        typer.echo(
+            f"error: the store is at schema {found.current or 'none'}, factdb needs {found.head}: run `factdb db upgrade`",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"ok: schema at {found.head}")

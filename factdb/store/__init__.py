@@ -1,0 +1,84 @@
+"""The relational claim store (SQLite file by default, PostgreSQL for teams)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from factdb.store import migrate
+from factdb.store.engine import check_connection, create_store_engine, describe, read_session, run_write
+
+T = TypeVar("T")
+
+
+@dataclass
+class Store:
+    """An open factdb store: an engine plus the two ways to use it (read, write)."""
+
+    engine: Engine
+
+    @property
+    def url(self) -> str:
+        """The store's URL without password."""
+        return describe(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries."""
+        with read_session(self.engine) as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in one transaction (retried on lock/serialization failures)."""
+        return run_write(self.engine, work)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def open_store(url: str | None = None, *, migrate_new: bool = True) -> Store:
+    """Open the store at ``url`` (or ``$FACTDB_DATABASE_URL``, or the default SQLite file).
+
+    A new empty store is migrated to the current schema; a store whose schema differs raises
+    :class:`factdb.errors.StoreOutOfDate`; an unreachable one :class:`factdb.errors.StoreUnavailable`.
+    """
+    engine = create_store_engine(url)
+    try:
+        check_connection(engine)
+        if migrate_new:
+            migrate.ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine for the store at ``url`` that is reachable, without checking its schema (for ``db`` verbs)."""
+    engine = create_store_engine(url)
+    try:
+        check_connection(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+__all__ = ["Store", "open_store", "open_engine"]

@@ -1,0 +1,155 @@
+"""Where the store lives and how to talk to it: URL resolution, engines, transactions.
+
+SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for writes (see
+shared/PITFALLS.md: a deferred transaction that later writes fails at once with "database is
+locked" in WAL mode).  Writes are retried with backoff on lock and serialization failures, so a
+user never sees them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from factdb.errors import StoreUnavailable
+
+ENV_DATABASE_URL = "FACTDB_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+RETRIES = 12
+
+T = TypeVar("T")
+
+
+def default_database_url() -> str:
+    """The default store: a SQLite file in the user's data directory."""
+    return f"sqlite:///{Path(user_data_dir('factdb', appauthor=False)) / 'factdb.db'}"
+
+
+def resolve_database_url(url: str | None = None) -> URL:
+    """The store URL from ``url``, else ``$FACTDB_DATABASE_URL``, else the default SQLite file.
+
+    A plain file path means a SQLite file; ``postgres://`` and ``postgresql://`` use psycopg 3.
+    """
+    raw = url or os.environ.get(ENV_DATABASE_URL) or default_database_url()
+    if "://" not in raw:
+        raw = f"sqlite:///{Path(raw).expanduser().absolute()}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            raw = "postgresql+psycopg://" + raw[len(prefix) :]
+    try:
+        parsed = make_url(raw)
+    except ArgumentError as exc:
+        raise StoreUnavailable(f"invalid database URL {raw!r}: {exc}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreUnavailable(
+            f"unsupported database {parsed.get_backend_name()!r}: use a SQLite file or postgresql+psycopg://"
+        )
+    return parsed
+
+
+def create_store_engine(url: str | URL | None = None) -> Engine:
+    """An engine for the store at ``url`` (see :func:`resolve_database_url`), configured for factdb."""
+    parsed = url if isinstance(url, URL) else resolve_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    except Exception as exc:  # a missing driver or a bad option in the URL
+        raise StoreUnavailable(f"cannot use database URL {parsed.render_as_string(hide_password=True)}: {exc}") from None
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, poolclass=NullPool if database not in (None, "", ":memory:") else None)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        # Take transaction control away from the sqlite3 module (PITFALLS: SAVEPOINT, DDL).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def describe(engine: Engine) -> str:
+    """The store's URL as it can be shown to a user (no password)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`StoreUnavailable` with one readable line when the store cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as exc:
+        raise StoreUnavailable(f"cannot open the store {describe(engine)}: {first_line(exc.orig)}") from None
+
+
+def first_line(error: BaseException | None) -> str:
+    """The first meaningful line of a driver error."""
+    text = str(error or "").strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for lock, deadlock and serialization failures that a retry resolves."""
+    if not isinstance(exc, (DBAPIError,)):
+        return False
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in ("40001", "40P01", "55P03"):
+        return True
+    message = str(orig).lower()
+    return isinstance(exc, OperationalError) and ("database is locked" in message or "database is busy" in message)
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading (one consistent snapshot, never writes)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = RETRIES) -> T:
+    """Run ``work(session)`` in one write transaction, committed on success, rolled back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``.  Lock and serialization failures
+    are retried with jittered exponential backoff; any other error propagates after rollback.
+    """
+    delay = 0.02
+    for attempt in range(retries + 1):
+        try:
+            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection:
+                with Session(bind=connection, expire_on_commit=False, autoflush=False) as session:
+                    with session.begin():
+                        return work(session)
+        except DBAPIError as exc:
+            if attempt == retries or not is_retryable(exc):
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
