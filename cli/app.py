@@ -103,3 +103,15 @@ def main() -> None:
     except BrokenPipeError:  # `factdb export | head`
         sys.stderr.close()
         sys.exit(0)
+
+
+def _register() -> None:
+    from . import claims, sources
+
+    for command in (sources.add, sources.extract, sources.sources, claims.claims, claims.show, claims.match,
+                    claims.history, claims.contradictions, claims.review, claims.merge, claims.unmerge,
+                    claims.stats, claims.export):
+        app.command(command.__name__)(command)
+
+
+_register()
