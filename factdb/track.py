@@ -56,7 +56,7 @@ from datetime import datetime
 
 from factdb.models import ClaimFact, ClaimStatus, FactKind, Stance, StatusChange
 
-__all__ = ["changes_after", "fact_order_key", "status_at", "status_timeline"]
+__all__ = ["changes_after", "fact_order_key", "require_aware", "status_at", "status_timeline"]
 
 
 def require_aware(value: datetime, what: str) -> datetime:
@@ -137,7 +137,8 @@ def changes_after(facts_before: Iterable[ClaimFact], new_facts: Iterable[ClaimFa
         if instant.changed and (earlier is None or not earlier.changed or earlier.status != instant.status):
             appended.append(instant.change)
         elif earlier is not None and earlier.status != instant.status:
-            appended.append(replace(instant.change, valid_at=instant.valid_at, recorded_at=instant.recorded_at))
+            restated = replace(instant.change, valid_at=instant.valid_at, recorded_at=instant.recorded_at)
+            appended.append(restated)
     return appended
 
 
@@ -160,7 +161,9 @@ def _ordered(facts: Iterable[ClaimFact], *, known_at: datetime | None = None) ->
                 raise ValueError(f"mention fact {fact.ref_id} has no stance")
         elif fact.kind == FactKind.REVIEW:
             if fact.status is None or not ClaimStatus(fact.status).is_verdict:
-                raise ValueError(f"review fact {fact.ref_id} needs a verdict status, got {_text(fact.status)!r}")
+                raise ValueError(
+                    f"review fact {fact.ref_id} needs a verdict status, got {_text(fact.status)!r}"
+                )
         else:
             raise ValueError(f"unknown fact kind {fact.kind!r}")
         if known_at is None or fact.recorded_at <= known_at:

@@ -58,7 +58,11 @@ def test_denial_alone_disputes():
 
 
 def test_affirmations_after_a_denial_do_not_clear_it():
-    facts = [mention(day(1), source="a", stance=DENIES), mention(day(2), source="b"), mention(day(3), source="c")]
+    facts = [
+        mention(day(1), source="a", stance=DENIES),
+        mention(day(2), source="b"),
+        mention(day(3), source="c"),
+    ]
     assert status_at(facts) is ClaimStatus.DISPUTED
     assert [c.status for c in status_timeline(facts)] == [ClaimStatus.DISPUTED]
 
@@ -250,4 +254,5 @@ def test_event_log_built_by_changes_after_folds_to_status_at(data):
     instants = sorted({f.valid_at for f in seen}) + [day(30)]
     for known_at in [None, *boundaries]:
         for as_of in instants:
-            assert fold(log, as_of=as_of, known_at=known_at) == status_at(seen, as_of=as_of, known_at=known_at)
+            expected = status_at(seen, as_of=as_of, known_at=known_at)
+            assert fold(log, as_of=as_of, known_at=known_at) == expected
