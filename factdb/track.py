@@ -134,11 +134,11 @@ def changes_after(facts_before: Iterable[ClaimFact], new_facts: Iterable[ClaimFa
     appended: list[StatusChange] = []
     for instant in _walk(sorted(before + new, key=fact_order_key)):
         earlier = old.get(instant.valid_at)
-        if instant.changed and (earlier is None or not earlier.changed or earlier.status != instant.status):
-            appended.append(instant.change)
-        elif earlier is not None and earlier.status != instant.status:
-            restated = replace(instant.change, valid_at=instant.valid_at, recorded_at=instant.recorded_at)
-            appended.append(restated)
+        new_change = instant.changed and (earlier is None or not earlier.changed)
+        overturned = earlier is not None and earlier.status != instant.status
+        if new_change or overturned:  # the change at this instant, or a restatement of the one in effect
+            event = replace(instant.change, valid_at=instant.valid_at, recorded_at=instant.recorded_at)
+            appended.append(event)
     return appended
 
 

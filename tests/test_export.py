@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import doctest
 import io
 import json
 from dataclasses import replace
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import factdb.export
 from factdb.export import (
     CSV_COLUMNS,
     claimreview,
@@ -25,6 +27,11 @@ from factdb.models import ClaimStatus, Quantity, SpeakerKind, Stance
 from tests.factories import claim_history, day, mention_record, status_change
 
 RTL_AND_EMOJI = "قال الوزير إن الجسر سيفتح 🌉 — השר אמר \u2028 next line 👍🏽"
+
+
+def test_docstring_examples_run():
+    results = doctest.testmod(factdb.export)
+    assert results.attempted > 0 and results.failed == 0
 
 
 def three_verdicts():

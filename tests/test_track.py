@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import doctest
 from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import factdb.track
 from factdb.models import ClaimFact, ClaimStatus, FactKind, Stance, StatusChange
 from factdb.track import changes_after, status_at, status_timeline
 from tests.factories import day, mention, review
 
 DENIES = Stance.DENIES
+
+
+def test_docstring_examples_run():
+    results = doctest.testmod(factdb.track)
+    assert results.attempted > 0 and results.failed == 0
 
 
 def test_unknown_claim_has_no_status():
