@@ -291,6 +291,7 @@ class MentionRecord:
     url: str | None = None
     title: str | None = None
     published_at: datetime | None = None
+    speaker_kind: SpeakerKind = SpeakerKind.UNKNOWN  # ClaimReview types the claim's author by it
 
 
 @dataclass(frozen=True, slots=True)
