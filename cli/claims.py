@@ -278,7 +278,7 @@ def export(
     histories = iter_histories(state(ctx).store())
     writers = {
         ExportFormat.jsonl: exporters.write_jsonl,
-        ExportFormat.json: lambda found, out: out.write(exporters.histories_to_json(found) + "\n"),
+        ExportFormat.json: exporters.write_json,
         ExportFormat.csv: exporters.write_csv,
         ExportFormat.claimreview: exporters.write_claimreview,
     }

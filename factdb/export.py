@@ -115,6 +115,19 @@ def histories_to_json(histories: Iterable[ClaimHistory]) -> str:
     return _dumps([history_to_dict(h) for h in histories], indent=2)
 
 
+def write_json(histories: Iterable[ClaimHistory], out: TextIO) -> int:
+    """Stream the histories as one JSON array (the same bytes as :func:`histories_to_json` plus a
+    final newline) without holding them all in memory; return how many were written."""
+    count = 0
+    out.write("[")
+    for history in histories:
+        body = _dumps(history_to_dict(history), indent=2).replace("\n", "\n  ")
+        out.write(("," if count else "") + "\n  " + body)
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
 def write_jsonl(histories: Iterable[ClaimHistory], out: TextIO) -> int:
     """Write one compact JSON object per claim and line; return how many lines were written."""
     count = 0
@@ -135,7 +148,7 @@ def write_csv(histories: Iterable[ClaimHistory], out: TextIO) -> int:
     count = 0
     for history in histories:
         for row in _csv_rows(history):
-            writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+            writer.writerow([neutralise_cell(row.get(column)) for column in CSV_COLUMNS])
             count += 1
     return count
 
@@ -324,7 +337,7 @@ def _csv_rows(history: ClaimHistory) -> Iterator[dict[str, Any]]:
     return (row for _, row in rows)
 
 
-def _cell(value: Any) -> str:
+def neutralise_cell(value: Any) -> str:
     """One CSV cell as text, with a leading ``'`` when a spreadsheet would run it as a formula."""
     if value is None:
         text = ""

@@ -238,3 +238,18 @@ def test_jsonld_for_html_never_breaks_out_of_a_script_element(text):
     html = jsonld_for_html({"claimReviewed": text, text: [text]})
     assert "</script" not in html.lower() and "<!--" not in html
     assert json.loads(html) == {"claimReviewed": text, text: [text]}
+
+
+def test_streamed_json_export_is_byte_identical_to_the_in_memory_one():
+    import io
+
+    from factdb.export import histories_to_json, write_json
+    from tests.factories import claim_history
+
+    histories = [claim_history(), claim_history()]
+    streamed = io.StringIO()
+    assert write_json(histories, streamed) == 2
+    assert streamed.getvalue() == histories_to_json(histories) + "\n"
+    empty = io.StringIO()
+    write_json([], empty)
+    assert json.loads(empty.getvalue()) == []
