@@ -513,7 +513,7 @@ def read_feed(
             SourceMeta(
                 url=_clean(entry.get("link")),
                 title=title,
-                author=_clean((entry.get("author_detail") or {}).get("name") or entry.get("author")),
+                author=_entry_author(entry),
                 language=_clean((entry.get("content") or [{}])[0].get("language")),
                 published_at=_entry_published(entry),
             )
@@ -541,6 +541,17 @@ def _entry_title(entry: Any) -> str | None:
     if "html" in str(detail.get("type", "")):
         title = html_to_text(title)
     return _clean(title)
+
+
+_EMAIL_THEN_NAME = re.compile(r"^\s*[^\s@()]+@[^\s@()]+\s*\((.+)\)\s*$")  # RSS: "lois@x.example (Lois Lane)"
+
+
+def _entry_author(entry: Any) -> str | None:
+    author = entry.get("author")
+    if isinstance(author, str):
+        named = _EMAIL_THEN_NAME.match(author)
+        return _clean(named.group(1) if named else author)
+    return _clean((entry.get("author_detail") or {}).get("name"))
 
 
 def _entry_body(entry: Any) -> str:
