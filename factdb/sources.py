@@ -58,9 +58,11 @@ from factdb.models import SourceMeta
 __all__ = [
     "KINDS",
     "MAX_SOURCE_BYTES",
+    "NO_OVERRIDE",
     "RawSource",
     "decode_text",
     "detect_kind",
+    "html_to_text",
     "iter_sources",
     "parse_published",
     "read_feed",
@@ -74,6 +76,9 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 KINDS = ("text", "html", "feed", "jsonl")
 """The kinds a file can be read as (the CLI's ``--format``)."""
+
+NO_OVERRIDE = SourceMeta()
+"""The default ``meta_override``: nothing overridden."""
 
 STDIN_ORIGIN = "<stdin>"
 
@@ -93,7 +98,7 @@ EXTENSION_KINDS = {
 }
 
 # A folder walk passes over files with these extensions without a word: they are never news text.
-SKIPPED_EXTENSIONS = frozenset(
+SKIPPED_EXTENSIONS = frozenset(  # a word list reads better than 60 quoted strings
     """
     .pdf .png .jpg .jpeg .gif .webp .bmp .ico .tif .tiff .heic .svg .psd
     .zip .gz .tgz .bz2 .xz .zst .7z .rar .tar .jar .whl .egg .iso .dmg
@@ -102,7 +107,7 @@ SKIPPED_EXTENSIONS = frozenset(
     .exe .dll .so .dylib .o .a .bin .class .pyc .pyo
     .db .sqlite .sqlite3 .parquet .feather .npy .npz .pkl .pickle
     .woff .woff2 .ttf .otf .eot
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 _MAGIC_NUMBERS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
@@ -132,7 +137,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its little-endian mark
 
 # C0 controls except TAB, LF, VT, FF, CR; and DEL.  None of these bytes occurs inside a UTF-8
 # multi-byte sequence, so counting them in the raw bytes counts them in the text.
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
 _ASCII_WHITESPACE = b" \t\n\r\x0b\x0c"
@@ -215,9 +220,7 @@ def _refuse_binary(data: bytes, *, origin: str) -> None:
         return  # NUL bytes are expected; the decoded text is checked instead
     if b"\x00" in data:
         if _looks_like_bomless_utf16(data):
-            raise InvalidSource(
-                f"{origin}: looks like UTF-16 without a byte-order mark; save it as UTF-8"
-            )
+            raise InvalidSource(f"{origin}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
         raise InvalidSource(f"{origin}: binary file (contains NUL bytes), not text")
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > _MAX_CONTROL_SHARE * len(data):
@@ -383,7 +386,7 @@ def _every_line_is_an_object(data: bytes) -> bool:
 # HTML
 
 
-def read_html(data: bytes, *, origin: str, meta_override: SourceMeta = SourceMeta()) -> RawSource:
+def read_html(data: bytes, *, origin: str, meta_override: SourceMeta = NO_OVERRIDE) -> RawSource:
     """The article text of a web page and its metadata (title, author, date, site name, URL).
 
     Scripts, styles, navigation, figure captions, images and tables are left out; broken markup
@@ -459,7 +462,7 @@ def read_feed(
     data: bytes,
     *,
     origin: str,
-    meta_override: SourceMeta = SourceMeta(),
+    meta_override: SourceMeta = NO_OVERRIDE,
     on_error: Callable[[str], None] | None = None,
 ) -> list[RawSource]:
     """One source per entry of an RSS or Atom feed.
@@ -593,10 +596,12 @@ class _TextOfHtml(HTMLParser):
     """Collects the text of an HTML fragment as paragraphs of lines."""
 
     BLOCKS = frozenset(
-        "address article aside blockquote dd div dl dt fieldset figure footer form h1 h2 h3 h4 h5 "
+        "address article aside blockquote dd div dl dt fieldset figure footer form h1 h2 h3 h4 h5 "  # noqa: SIM905
         "h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
     )
-    SKIPPED = frozenset("script style figcaption noscript template iframe object svg math head title".split())
+    SKIPPED = frozenset(
+        "script style figcaption noscript template iframe object svg math head title".split()  # noqa: SIM905
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -657,14 +662,20 @@ def html_to_text(fragment: str) -> str:
 # --------------------------------------------------------------------------------------------
 # JSONL
 
-_JSONL_FIELDS = {"url": "url", "outlet": "outlet", "title": "title", "author": "author", "language": "language"}
+_JSONL_FIELDS = {
+    "url": "url",
+    "outlet": "outlet",
+    "title": "title",
+    "author": "author",
+    "language": "language",
+}
 
 
 def read_jsonl(
     data: bytes,
     *,
     origin: str,
-    meta_override: SourceMeta = SourceMeta(),
+    meta_override: SourceMeta = NO_OVERRIDE,
     on_error: Callable[[str], None],
 ) -> list[RawSource]:
     """One source per line of ``{"text": ..., "url"?, "outlet"?, "title"?, "author"?,
@@ -741,7 +752,7 @@ def iter_sources(
     paths: Sequence[str],
     *,
     stdin: BinaryIO | None = None,
-    meta_override: SourceMeta = SourceMeta(),
+    meta_override: SourceMeta = NO_OVERRIDE,
     max_bytes: int = MAX_SOURCE_BYTES,
     kind: str | None = None,
     on_error: Callable[[str], None],
@@ -811,7 +822,9 @@ def _read_sources(
             return read_feed(data, origin=origin, meta_override=meta_override, on_error=on_error)
         if kind == "jsonl":
             return read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
-        return [RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")]
+        return [
+            RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")
+        ]
     except MissingExtra as exc:
         on_error(f"{origin}: {exc}")
     except FactdbError as exc:

@@ -57,8 +57,12 @@ def test_utf8_byte_order_mark_is_dropped(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
 def test_utf16_and_utf32_with_byte_order_mark_are_decoded(tmp_path, encoding):
-    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff", "utf-32-le": b"\xff\xfe\x00\x00",
-           "utf-32-be": b"\x00\x00\xfe\xff"}.get(encoding, b"")
+    bom = {
+        "utf-16-le": b"\xff\xfe",
+        "utf-16-be": b"\xfe\xff",
+        "utf-32-le": b"\xff\xfe\x00\x00",
+        "utf-32-be": b"\x00\x00\xfe\xff",
+    }.get(encoding, b"")
     path = write(tmp_path / "a.txt", bom + "Le café a fermé.\r\nשלום 👋\n".encode(encoding))
     [source], errors = read_all([path])
     assert errors == []
@@ -73,7 +77,10 @@ def test_latin1_text_is_decoded(tmp_path):
 
 
 def test_cp1252_quotes_are_decoded():
-    assert decode_text(b"\x93Quoted\x94 \x96 it costs \x8030", origin="a.txt") == "\u201cQuoted\u201d \u2013 it costs €30"
+    assert (
+        decode_text(b"\x93Quoted\x94 \x96 it costs \x8030", origin="a.txt")
+        == "\u201cQuoted\u201d \u2013 it costs €30"
+    )
 
 
 def test_stray_latin1_byte_in_utf8_text_keeps_the_utf8_characters():
@@ -137,8 +144,16 @@ def test_known_binary_formats_are_refused_by_name(tmp_path, data, name):
     assert errors[0].endswith("), not text")
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  ", b"\xef\xbb\xbf  \n", "\u00a0\u3000\n".encode(),
-                                  b"\xff\xfe" + " \n".encode("utf-16-le")])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \n\t\r\n  ",
+        b"\xef\xbb\xbf  \n",
+        "\u00a0\u3000\n".encode(),
+        b"\xff\xfe" + " \n".encode("utf-16-le"),
+    ],
+)
 def test_empty_and_whitespace_only_are_refused(tmp_path, data):
     path = write(tmp_path / "a.txt", data)
     sources, errors = read_all([path])
@@ -163,8 +178,15 @@ def test_decode_text_only_ever_refuses_with_invalid_source(data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(min_size=1).filter(lambda t: t.strip() and not any(ch in t for ch in "\x00\r")
-                                  and sum(ch < " " and ch not in "\t\n\x0b\x0c" or ch == "\x7f" for ch in t) == 0))
+@given(
+    st.text(min_size=1).filter(
+        lambda t: (
+            t.strip()
+            and not any(ch in t for ch in "\x00\r")
+            and sum(ch < " " and ch not in "\t\n\x0b\x0c" or ch == "\x7f" for ch in t) == 0
+        )
+    )
+)
 def test_any_text_saved_as_utf8_reads_back_unchanged(text):
     assert decode_text(text.encode("utf-8"), origin="fuzz") == text
 
@@ -299,8 +321,10 @@ def test_html_in_a_legacy_charset_is_decoded(tmp_path):
 
 
 def test_html_without_article_text_is_refused(tmp_path):
-    page = (b"<html><head><title>Home</title><script>var a = 'lots of script text here';</script></head>"
-            b"<body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><footer>(c) 2024</footer></body></html>")
+    page = (
+        b"<html><head><title>Home</title><script>var a = 'lots of script text here';</script></head>"
+        b"<body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><footer>(c) 2024</footer></body></html>"
+    )
     path = write(tmp_path / "index.html", page)
     sources, errors = read_all([path])
     assert sources == []
@@ -308,7 +332,9 @@ def test_html_without_article_text_is_refused(tmp_path):
 
 
 def test_deeply_nested_html_is_refused_cleanly():
-    page = b"<html><body>" + b"<div>" * 100_000 + b"<p>Officials said the bridge fell.</p>" + b"</div>" * 100_000
+    page = (
+        b"<html><body>" + b"<div>" * 100_000 + b"<p>Officials said the bridge fell.</p>" + b"</div>" * 100_000
+    )
     with pytest.raises(InvalidSource, match="^deep.html: "):
         read_html(page, origin="deep.html")
 
@@ -325,7 +351,9 @@ def test_missing_html_extra_is_one_error_line_per_page_and_text_still_reads(tmp_
     write(tmp_path / "b.txt", ARTICLE)
     sources, errors = read_all([tmp_path])
     assert [s.origin for s in sources] == [str(tmp_path / "b.txt")]
-    assert errors == [f"{page}: HTML pages needs the optional package 'trafilatura': pip install 'factdb[html]'"]
+    assert errors == [
+        f"{page}: HTML pages needs the optional package 'trafilatura': pip install 'factdb[html]'"
+    ]
 
 
 # ---------------------------------------------------------------------------------- feeds
@@ -357,8 +385,12 @@ def test_rss_feed_gives_one_source_per_entry_with_metadata(tmp_path):
     assert first.kind == "feed-entry"
     assert first.text == "The mayor said 40 people were killed.\n\nRescue goes on."
     assert first.meta == SourceMeta(
-        url="https://planet.example/bridge", outlet="Daily Planet", title="Bridge collapses",
-        author="Lois Lane", language="en", published_at=datetime(2024, 3, 5, 13, 30, tzinfo=UTC),
+        url="https://planet.example/bridge",
+        outlet="Daily Planet",
+        title="Bridge collapses",
+        author="Lois Lane",
+        language="en",
+        published_at=datetime(2024, 3, 5, 13, 30, tzinfo=UTC),
     )
     assert sources[1].text == "More rain is expected, the agency said."
 
@@ -396,7 +428,9 @@ def test_billion_laughs_feed_is_refused(tmp_path):
     path = write(tmp_path / "lol.xml", BILLION_LAUGHS)
     sources, errors = read_all([path])
     assert sources == []
-    assert errors == [f"{path}: feed declares XML entities (refused: billion-laughs / external entity protection)"]
+    assert errors == [
+        f"{path}: feed declares XML entities (refused: billion-laughs / external entity protection)"
+    ]
 
 
 def test_external_entity_feed_is_refused_and_never_reads_the_file(tmp_path):
@@ -416,8 +450,40 @@ def test_entity_declarations_in_a_malformed_feed_are_still_refused():
 
 def test_entity_declarations_in_a_utf16_feed_are_refused():
     with pytest.raises(InvalidSource, match="declares XML entities"):
-        read_feed(b"\xff\xfe" + XXE.decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"').encode("utf-16-le"),
-                  origin="wide.rss")
+        read_feed(
+            b"\xff\xfe"
+            + XXE.decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"').encode("utf-16-le"),
+            origin="wide.rss",
+        )
+
+
+RSS_091 = b"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Old News</title><link>http://old.example</link><description>d</description>
+<item><title>Caf\xe9 closes</title><link>http://old.example/1</link>
+<description>The caf\xe9 closed on Monday&amp;nbsp;after 40 years.</description></item></channel></rss>"""
+
+
+def test_old_rss_with_an_external_doctype_but_no_entities_is_read():
+    [entry] = read_feed(RSS_091, origin="old.rss")
+    assert entry.text == "The café closed on Monday after 40 years."
+    assert entry.meta.title == "Café closes" and entry.meta.outlet == "Old News"
+
+
+def test_reading_pages_and_feeds_never_touches_the_network(monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a source reader tried to use the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    read_html(PAGE, origin="a.html")
+    read_feed(RSS_091, origin="old.rss")
+    remote_entity = XXE.replace(b"file:///etc/passwd", b"http://attacker.example/x")
+    with pytest.raises(InvalidSource, match="declares XML entities"):
+        read_feed(remote_entity, origin="evil.rss")
 
 
 def test_malformed_feed_is_refused_in_one_line(tmp_path):
@@ -438,7 +504,10 @@ def test_feed_reader_never_opens_a_path_or_url_it_is_given(tmp_path, monkeypatch
 
 
 def test_feed_entry_without_any_text_is_reported_and_others_kept():
-    data = RSS.replace(b"<item><title>Storm warning</title>", b"<item><link>https://x.example/empty</link></item><item><title>Storm warning</title>")
+    data = RSS.replace(
+        b"<item><title>Storm warning</title>",
+        b"<item><link>https://x.example/empty</link></item><item><title>Storm warning</title>",
+    )
     errors: list[str] = []
     sources = read_feed(data, origin="p.rss", on_error=errors.append)
     assert [s.origin for s in sources] == ["p.rss#1", "p.rss#3"]
@@ -471,8 +540,9 @@ def test_jsonl_reads_good_lines_and_reports_bad_ones_with_line_numbers(tmp_path)
     sources, errors = read_all([path])
     assert [s.text for s in sources] == ["The mayor said 40 died.", "Second good line."]
     assert [s.origin for s in sources] == [f"{path}:1", f"{path}:10"]
-    assert sources[0].meta == SourceMeta(url="https://a.example/1", outlet="A",
-                                         published_at=datetime(2024, 3, 5, tzinfo=UTC))
+    assert sources[0].meta == SourceMeta(
+        url="https://a.example/1", outlet="A", published_at=datetime(2024, 3, 5, tzinfo=UTC)
+    )
     assert sources[1].meta == SourceMeta(title="T", author="Lois", language="en")
     assert [e.split(": ", 1)[0] for e in errors] == [f"{path}:{n}" for n in (3, 4, 5, 6, 7, 8, 9)]
     assert errors[1] == f"{path}:4: expected a JSON object, found an array"
@@ -649,11 +719,16 @@ def test_unreadable_file_is_reported(tmp_path):
 
 
 def test_overrides_win_over_detected_metadata(tmp_path):
-    override = SourceMeta(outlet="Override Times", url="https://override.example/x",
-                          published_at=datetime(2020, 1, 1, tzinfo=UTC))
+    override = SourceMeta(
+        outlet="Override Times",
+        url="https://override.example/x",
+        published_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
     html = write(tmp_path / "a.html", PAGE)
     feed = write(tmp_path / "b.rss", RSS)
-    jsonl = write(tmp_path / "c.jsonl", '{"text": "Forty died.", "outlet": "Line Outlet", "author": "Lois"}\n')
+    jsonl = write(
+        tmp_path / "c.jsonl", '{"text": "Forty died.", "outlet": "Line Outlet", "author": "Lois"}\n'
+    )
     text = write(tmp_path / "d.txt", "outlet: Header Outlet\n\n" + ARTICLE)
     sources, errors = read_all([html, feed, jsonl, text], meta_override=override)
     assert errors == [] and len(sources) == 5
