@@ -309,7 +309,7 @@ def parse_published(value: str) -> datetime:
                 parsed = None
     if parsed is None:
         raise InvalidArgument(
-            f"invalid date {value!r}: expected ISO 8601 (2024-03-05, 2024-03-05T14:30:00+01:00) "
+            f"invalid date {_shown(value)}: expected ISO 8601 (2024-03-05, 2024-03-05T14:30:00+01:00) "
             "or RFC 2822 (Tue, 05 Mar 2024 14:30:00 GMT)"
         )
     if parsed.tzinfo is None or parsed.utcoffset() is None:
@@ -317,7 +317,13 @@ def parse_published(value: str) -> datetime:
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
-        raise InvalidArgument(f"invalid date {value!r}: out of range") from None
+        raise InvalidArgument(f"invalid date {_shown(value)}: out of range") from None
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """``value`` quoted for a one-line message, cut short when long."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 def _parse_date_quietly(value: object) -> datetime | None:
