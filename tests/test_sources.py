@@ -776,3 +776,19 @@ def test_invalid_published_date_is_one_line_error(value):
     with pytest.raises(InvalidArgument, match="^invalid date .*ISO 8601") as raised:
         parse_published(value)
     assert "\n" not in str(raised.value) and len(str(raised.value)) < 200
+
+
+def test_unreadable_file_is_reported_simulated(tmp_path, monkeypatch):
+    locked = write(tmp_path / "locked.txt", ARTICLE)
+    good = write(tmp_path / "good.txt", ARTICLE)
+    real_open = builtins.open
+
+    def guarded_open(file, *args, **kwargs):
+        if str(file) == str(locked):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    sources, errors = read_all([locked, good])
+    assert [s.origin for s in sources] == [str(good)]
+    assert errors == [f"{locked}: permission denied"]
