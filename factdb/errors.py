@@ -38,3 +38,25 @@ class NoSuchClaim(FactdbError):
 
 class InvalidArgument(FactdbError):
     """An argument that is well-formed for the shell but means nothing to factdb (a bad date...)."""
+
+
+class SourceTooLarge(InvalidSource):
+    """A source is larger than the size limit (``max_bytes``; the CLI's ``--max-bytes``)."""
+
+    def __init__(self, origin: str, limit: int, size: int | None = None) -> None:
+        found = f" ({_human_bytes(size)})" if size is not None else ""
+        super().__init__(
+            f"{origin}: larger than the {_human_bytes(limit)} limit{found}; raise it with --max-bytes"
+        )
+        self.origin = origin
+        self.limit = limit
+        self.size = size
+
+
+def _human_bytes(count: int) -> str:
+    """``20971520`` -> ``"20 MiB"``; ``1500`` -> ``"1500 bytes"``."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= factor:
+            value = count / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{count} bytes"
