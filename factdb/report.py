@@ -18,8 +18,8 @@ Size: a report draws timelines only for a selection of claims, never for the who
 claims given with ``claim_ids``, or else the claims in the contradictions shown (at most
 :data:`MAX_CONTRADICTIONS`, newest first) plus the :data:`MAX_TIMELINES` most-contested claims
 (both affirmed and denied, most mentions first); with ``speaker`` or ``since`` that speaker's /
-period's newest claims fill the selection up to :data:`MAX_TIMELINES`.  A timeline draws at most
-:data:`MAX_MARKS` mentions.  So the page stays in the hundreds of kilobytes whatever the store's size.
+period's newest claims fill the selection up to :data:`MAX_TIMELINES`.  A timeline draws and lists
+at most :data:`MAX_MARKS` mentions (spread evenly over its life) and as many recorded-time rows.  So the page stays in the hundreds of kilobytes whatever the store's size.
 
 Jinja2 is the optional extra ``report`` (``pip install 'factdb[report]'``).
 """
@@ -213,7 +213,9 @@ class TimelineView:
     recorded_axis: Axis
     verdicts: list
     known: list[KnownRow]
+    listed: list[MentionRecord]  # the mentions drawn and listed (all, or MAX_MARKS spread over time)
     not_drawn: int
+    not_known: int
     filter_text: str
 
 
@@ -247,13 +249,15 @@ class Page:
 
 
 def _gather(store: Store, *, claim_ids, since, speaker, as_of) -> Page:
-    contradictions = _contradictions(store, claim_ids=claim_ids, since=since, speaker=speaker, as_of=as_of)
-    selected: list[int] = []
     contested_ids: list[int] = []
     if claim_ids:
-        selected = list(dict.fromkeys(claim_ids))
+        # A merged claim's id gives the claim it was merged into (NoSuchClaim for an unknown id).
+        asked = [claim_history(store, claim_id, as_of=as_of) for claim_id in dict.fromkeys(claim_ids)]
+        selected = list(dict.fromkeys(h.claim_id for h in asked))
+        contradictions = _contradictions(store, claim_ids=selected, since=since, speaker=speaker, as_of=as_of)
         note = f"the {len(selected)} claim(s) asked for"
     else:
+        contradictions = _contradictions(store, claim_ids=None, since=since, speaker=speaker, as_of=as_of)
         contested_ids = [
             c.claim_id
             for c in most_contested_claims(store, speaker=speaker, since=since, as_of=as_of, limit=MAX_TIMELINES)
@@ -378,7 +382,7 @@ def _context(session, mention: MentionRecord | None) -> list[Segment]:
 
 def _timeline(history: ClaimHistory, facts: list[ClaimFact], *, as_of) -> TimelineView:
     mentions = list(history.mentions)
-    drawn = mentions[:MAX_MARKS]
+    drawn = _thin(mentions, MAX_MARKS)
     reviews = [c for c in history.changes if c.cause is FactKind.REVIEW]
     valid_times = [_when(m) for m in drawn] + [c.valid_at for c in history.changes]
     end = as_of if as_of is not None and valid_times and as_of >= max(valid_times) else None
@@ -397,7 +401,7 @@ def _timeline(history: ClaimHistory, facts: list[ClaimFact], *, as_of) -> Timeli
     by_mention = {m.mention_id: m for m in mentions}
     known: list[KnownRow] = []
     recorded_marks = []
-    for recorded_at, fact in recorded:
+    for recorded_at, fact in _thin(recorded, MAX_MARKS):
         status = track.status_at(facts, as_of=as_of, known_at=recorded_at)
         if fact.kind is FactKind.MENTION:
             m = by_mention.get(fact.ref_id)
@@ -409,7 +413,7 @@ def _timeline(history: ClaimHistory, facts: list[ClaimFact], *, as_of) -> Timeli
         known.append(KnownRow(recorded_at, what, fact.valid_at, status.value if status else None))
         recorded_marks.append((recorded_at, css, f"recorded {_fmt(recorded_at)}: {what}"))
     recorded_axis = _axis(
-        [m for m in recorded_marks if m[1] != "verdict"][:MAX_MARKS],
+        [m for m in recorded_marks if m[1] != "verdict"],
         [],
         [(t, "verdict", title) for t, css, title in recorded_marks if css == "verdict"],
         compact=True,
@@ -427,7 +431,9 @@ def _timeline(history: ClaimHistory, facts: list[ClaimFact], *, as_of) -> Timeli
         recorded_axis=recorded_axis,
         verdicts=reviews,
         known=known,
+        listed=drawn,
         not_drawn=len(mentions) - len(drawn),
+        not_known=len(recorded) - len(known),
         filter_text=_filter_text(words),
     )
 
@@ -574,6 +580,13 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return candidate
+
+
+def _thin(items: list, most: int) -> list:
+    """``items`` when there are at most ``most``, else ``most`` of them evenly spread, first and last kept."""
+    if len(items) <= most:
+        return list(items)
+    return [items[round(i * (len(items) - 1) / (most - 1))] for i in range(most)]
 
 
 def _when(m: MentionRecord) -> datetime:

@@ -203,6 +203,26 @@ def test_as_of_shows_the_world_as_it_stood_then(sample_store):
     assert markup != build_report(sample_store)
 
 
+def test_caps_bound_the_page_whatever_the_store_size(sample_store, monkeypatch):
+    import factdb.report as report
+
+    monkeypatch.setattr(report, "MAX_TIMELINES", 1)
+    monkeypatch.setattr(report, "MAX_CONTRADICTIONS", 1)
+    monkeypatch.setattr(report, "MAX_MARKS", 2)
+    markup = build_report(sample_store)
+    assert len(blocks(markup, "contradiction")) == 1
+    timelines = re.findall(r'<article class="card timeline".*?</article>', markup, flags=re.S)
+    assert 1 <= len(timelines) <= 1 + 2
+    for card in timelines:
+        valid = card.split('<svg class="axis recorded"')[0]
+        assert len(re.findall(r'class="mark (?:affirms|denies|hedged)"', valid)) <= 2
+    ids = re.findall(r'<article class="card timeline" id="claim-(\d+)"', markup)
+    sizes = {len(claim_history(sample_store, int(i)).mentions) for i in ids}
+    assert max(sizes) > 2  # the disputed claims have more mentions than that
+    for n in sizes - {1, 2}:
+        assert f"2 of {n} mentions drawn, spread over time" in markup
+
+
 # ---------------------------------------------------------------------------------------------
 # Safety
 
