@@ -19,7 +19,8 @@ claims given with ``claim_ids``, or else the claims in the contradictions shown 
 :data:`MAX_CONTRADICTIONS`, newest first) plus the :data:`MAX_TIMELINES` most-contested claims
 (both affirmed and denied, most mentions first); with ``speaker`` or ``since`` that speaker's /
 period's newest claims fill the selection up to :data:`MAX_TIMELINES`.  A timeline draws and lists
-at most :data:`MAX_MARKS` mentions (spread evenly over its life) and as many recorded-time rows.  So the page stays in the hundreds of kilobytes whatever the store's size.
+at most :data:`MAX_MARKS` mentions (spread evenly over its life) and as many recorded-time rows.
+So the page stays within a few megabytes however large the store.
 
 Jinja2 is the optional extra ``report`` (``pip install 'factdb[report]'``).
 """
@@ -107,7 +108,7 @@ def build_report(
 
 
 def write_report(store: Store, path: str | os.PathLike[str], **filters) -> Path:
-    """Write :func:`build_report` to ``path`` atomically (a temporary file, then a rename); return the path."""
+    """Write :func:`build_report` to ``path`` atomically (a temporary file, then a rename); return it."""
     target = Path(path)
     html = build_report(store, **filters)
     directory = target.parent if str(target.parent) else Path(".")
@@ -193,7 +194,7 @@ class Axis:
 
 @dataclass
 class KnownRow:
-    """One row of the recorded-time view: what factdb learned at ``recorded_at`` and the status it then knew."""
+    """A row of the recorded-time view: what factdb learned at ``recorded_at``, the status it then knew."""
 
     recorded_at: datetime
     what: str
@@ -260,7 +261,9 @@ def _gather(store: Store, *, claim_ids, since, speaker, as_of) -> Page:
         contradictions = _contradictions(store, claim_ids=None, since=since, speaker=speaker, as_of=as_of)
         contested_ids = [
             c.claim_id
-            for c in most_contested_claims(store, speaker=speaker, since=since, as_of=as_of, limit=MAX_TIMELINES)
+            for c in most_contested_claims(
+                store, speaker=speaker, since=since, as_of=as_of, limit=MAX_TIMELINES
+            )
         ]
         in_contradictions = [i for c in contradictions for i in (c.claim_id, c.other_claim_id)]
         selected = list(dict.fromkeys(contested_ids + in_contradictions))
@@ -273,14 +276,19 @@ def _gather(store: Store, *, claim_ids, since, speaker, as_of) -> Page:
             room = max(0, MAX_TIMELINES - len(contested_ids))
             selected = list(dict.fromkeys(selected + [c.claim_id for c in extra][:room]))
             note += ", filled with the newest matching claims"
-    histories = [claim_history(store, claim_id, as_of=as_of) for claim_id in selected]
-    histories = list({h.claim_id: h for h in histories if h.mentions or claim_ids}.values())
+    if claim_ids:
+        histories = list({h.claim_id: h for h in asked}.values())
+    else:
+        histories = [claim_history(store, claim_id, as_of=as_of) for claim_id in selected]
+        histories = list({h.claim_id: h for h in histories if h.mentions}.values())
     if since is not None and not claim_ids:
         histories = [h for h in histories if any(_when(m) >= since for m in h.mentions)]
     with store.read() as session:
         facts = {h.claim_id: claim_facts(session, h.claim_id) for h in histories}
     timelines = [_timeline(h, facts[h.claim_id], as_of=as_of) for h in histories]
-    timelines.sort(key=lambda t: (-(min(t.affirms, 1) * min(t.denies, 1)), -(t.affirms + t.denies), t.history.claim_id))
+    timelines.sort(
+        key=lambda t: (-(min(t.affirms, 1) * min(t.denies, 1)), -(t.affirms + t.denies), t.history.claim_id)
+    )
     drawn = {t.history.claim_id: t.anchor for t in timelines}
     with store.read() as session:
         views = [_contradiction_view(session, c, drawn, i) for i, c in enumerate(contradictions)]
@@ -320,7 +328,10 @@ def _contradictions(store: Store, *, claim_ids, since, speaker, as_of) -> list[C
     # statement's publication, so "detected since" is a safe first cut in the database.
     post_filter = since is not None or as_of is not None
     found = list_contradictions(
-        store, since=since, speaker=speaker, claim_ids=claim_ids or None,
+        store,
+        since=since,
+        speaker=speaker,
+        claim_ids=claim_ids or None,
         limit=MAX_CONTRADICTIONS * (5 if post_filter else 1),
     )
     kept = []
@@ -351,9 +362,14 @@ def _contradiction_view(session, c: Contradiction, drawn: dict[int, str], index:
             )
         )
     words = [c.proposition, c.other_proposition, c.kind.value]
-    words += [part for m in (c.side, c.other_side) if m for part in (m.speaker, m.outlet, m.speaker_role) if part]
+    words += [
+        part for m in (c.side, c.other_side) if m for part in (m.speaker, m.outlet, m.speaker_role) if part
+    ]
     return ContradictionView(
-        contradiction=c, sides=(sides[0], sides[1]), filter_text=_filter_text(words), anchor=f"contradiction-{index + 1}"
+        contradiction=c,
+        sides=(sides[0], sides[1]),
+        filter_text=_filter_text(words),
+        anchor=f"contradiction-{index + 1}",
     )
 
 
@@ -365,7 +381,9 @@ def _context(session, mention: MentionRecord | None) -> list[Segment]:
     length = (mention.end + CONTEXT_CHARS) - start
     # substr is 1-based and counts characters on both SQLite and PostgreSQL, as Python offsets do.
     window = session.execute(
-        select(func.substr(Source.__table__.c.text, start + 1, length)).where(Source.__table__.c.id == mention.source_id)
+        select(func.substr(Source.__table__.c.text, start + 1, length)).where(
+            Source.__table__.c.id == mention.source_id
+        )
     ).scalar()
     offset = mention.start - start
     if not window or window[offset : offset + len(mention.quote)] != mention.quote:
@@ -377,7 +395,11 @@ def _context(session, mention: MentionRecord | None) -> list[Segment]:
         before = "…" + before.split(" ", 1)[-1]
     if len(after) == CONTEXT_CHARS:
         after = after.rsplit(" ", 1)[0] + "…"
-    return [s for s in (Segment(before.lstrip()), Segment(mention.quote, mark=True), Segment(after.rstrip())) if s.text]
+    return [
+        s
+        for s in (Segment(before.lstrip()), Segment(mention.quote, mark=True), Segment(after.rstrip()))
+        if s.text
+    ]
 
 
 def _timeline(history: ClaimHistory, facts: list[ClaimFact], *, as_of) -> TimelineView:
@@ -451,7 +473,11 @@ def _speakers(timelines: list[TimelineView]) -> list[SpeakerRow]:
             row["affirms" if m.stance is Stance.AFFIRMS else "denies"] += 1
     return [
         SpeakerRow(
-            name=name, roles=sorted(r["roles"]), claims=len(r["claims"]), affirms=r["affirms"], denies=r["denies"],
+            name=name,
+            roles=sorted(r["roles"]),
+            claims=len(r["claims"]),
+            affirms=r["affirms"],
+            denies=r["denies"],
             filter_text=_filter_text([name, *r["roles"]]),
         )
         for name, r in sorted(rows.items(), key=lambda kv: (-len(kv[1]["claims"]), kv[0].lower()))
@@ -499,10 +525,12 @@ def _axis(marks, changes, verdicts, *, end: datetime | None = None, compact: boo
         until = ordered[i + 1][0] if i + 1 < len(ordered) else high
         x0, x1 = x_of(when), x_of(until)
         label = status if x1 - x0 > 8 * len(status) + 8 else ""
-        bands.append(Band(x=x0, width=max(x1 - x0, 1.5), css=status, label=label,
-                          title=f"{status} from {_fmt(when)}"))
+        bands.append(
+            Band(x=x0, width=max(x1 - x0, 1.5), css=status, label=label, title=f"{status} from {_fmt(when)}")
+        )
     placed_verdicts = [
-        Mark(x=x_of(when), y=band_y + band_height / 2, css=status, title=title) for when, status, title in verdicts
+        Mark(x=x_of(when), y=band_y + band_height / 2, css=status, title=title)
+        for when, status, title in verdicts
     ]
     if compact:
         for v in placed_verdicts:
@@ -514,7 +542,12 @@ def _axis(marks, changes, verdicts, *, end: datetime | None = None, compact: boo
         for x, label in ((x_of(t), label) for t, label in _ticks(low, high))
     ]
     return Axis(
-        height=axis_y + 22, marks=placed, bands=bands, verdicts=placed_verdicts, ticks=ticks, band_y=band_y,
+        height=axis_y + 22,
+        marks=placed,
+        bands=bands,
+        verdicts=placed_verdicts,
+        ticks=ticks,
+        band_y=band_y,
         axis_y=axis_y,
     )
 
@@ -611,7 +644,9 @@ def _mention_title(m: MentionRecord, when: datetime) -> str:
 
 def _verdict_title(change) -> str:
     note = f": {change.note}" if change.note else ""
-    return f"{_fmt(change.valid_at)} — verdict {change.status.value} by {change.reviewer or 'a reviewer'}{note}"
+    return (
+        f"{_fmt(change.valid_at)} — verdict {change.status.value} by {change.reviewer or 'a reviewer'}{note}"
+    )
 
 
 def _filter_text(words: Iterable[str | None]) -> str:

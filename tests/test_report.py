@@ -16,9 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from factdb.cli.app import app
 from typer.testing import CliRunner
 
-from factdb.cli.app import app
 from factdb.curate import review_claim
 from factdb.errors import MissingExtra
 from factdb.ingest import add_document
@@ -26,7 +26,6 @@ from factdb.models import ClaimStatus, ContradictionKind, Document, SourceMeta
 from factdb.queries import claim_history, list_claims, list_contradictions, most_contested_claims, store_stats
 from factdb.report import MAX_TIMELINES, build_report, safe_url, write_report
 from factdb.store import open_store
-
 from tests.conftest import IN_CI, REPO
 from tests.samples import SAMPLES
 
@@ -103,7 +102,9 @@ def test_overview_counts_are_the_store_counts(sample_store):
     for key in ("sources", "claims", "speakers", "contradictions"):
         assert f'<div class="v">{stats[key]}</div><div class="k">{key}</div>' in markup
     assert stats["contradictions"] > 0
-    statuses = Page(re.search(r'<div class="statuses" id="status-counts">.*?</div>', markup, re.S).group(0)).visible
+    statuses = Page(
+        re.search(r'<div class="statuses" id="status-counts">.*?</div>', markup, re.S).group(0)
+    ).visible
     for status, n in stats["claims_by_status"].items():
         assert f"{status if status != 'none' else 'no status'} {n}" in statuses
 
@@ -115,7 +116,9 @@ def test_polarity_contradiction_is_shown_side_by_side_with_both_speakers(sample_
     shown = [text for text in cards.values() if text.startswith("polarity")]
     assert len(shown) == len(polarity)
     for c in polarity:
-        (card,) = [text for text in shown if squeeze(c.side.quote) in text and squeeze(c.other_side.quote) in text]
+        (card,) = [
+            text for text in shown if squeeze(c.side.quote) in text and squeeze(c.other_side.quote) in text
+        ]
         for side in (c.side, c.other_side):
             assert squeeze(side.speaker or side.outlet) in card
             assert side.stance.value in card and squeeze(side.outlet) in card
@@ -134,22 +137,34 @@ def test_the_quotes_are_marked_in_their_paragraph_and_linked_to_their_source(sam
 
 def test_a_timeline_svg_is_drawn_for_each_selected_claim(sample_store):
     markup = build_report(sample_store)
-    timelines = re.findall(r'<article class="card timeline" id="claim-(\d+)".*?</article>', markup, flags=re.S)
+    timelines = re.findall(
+        r'<article class="card timeline" id="claim-(\d+)".*?</article>', markup, flags=re.S
+    )
     drawn = {int(i) for i in timelines}
     expected = {c.claim_id for c in most_contested_claims(sample_store, limit=MAX_TIMELINES)}
     expected |= {i for c in list_contradictions(sample_store) for i in (c.claim_id, c.other_claim_id)}
     assert drawn == expected and drawn
     for claim_id in drawn:
-        card = re.search(rf'<article class="card timeline" id="claim-{claim_id}".*?</article>', markup, re.S).group(0)
+        card = re.search(
+            rf'<article class="card timeline" id="claim-{claim_id}".*?</article>', markup, re.S
+        ).group(0)
         assert card.count('<svg class="axis valid"') == 1 and card.count('<svg class="axis recorded"') == 1
-        marks = len(re.findall(r'class="mark (?:affirms|denies|hedged)"', card.split('<svg class="axis recorded"')[0]))
+        marks = len(
+            re.findall(r'class="mark (?:affirms|denies|hedged)"', card.split('<svg class="axis recorded"')[0])
+        )
         assert marks == len(claim_history(sample_store, claim_id).mentions)
 
 
 def test_reviewer_verdict_and_its_note_are_on_the_timeline(sample_store):
     claim_id = list_contradictions(sample_store, kind=ContradictionKind.POLARITY)[0].claim_id
-    review_claim(sample_store, claim_id, ClaimStatus.FALSE, reviewer="Desk A", note="Letters show <no> warning",
-                 reviewed_at=datetime(2026, 3, 18, tzinfo=timezone.utc))
+    review_claim(
+        sample_store,
+        claim_id,
+        ClaimStatus.FALSE,
+        reviewer="Desk A",
+        note="Letters show <no> warning",
+        reviewed_at=datetime(2026, 3, 18, tzinfo=timezone.utc),
+    )
     card = blocks(build_report(sample_store), "timeline")[f"claim-{claim_id}"]
     assert "verdict false by Desk A: Letters show <no> warning" in card
     markup = build_report(sample_store)
@@ -173,7 +188,9 @@ def test_speaker_filter_keeps_that_speakers_contradictions_and_claims(sample_sto
     assert all("Dariusz Lenk" in text for text in cards.values())
     lenk = {c.claim_id for c in list_claims(sample_store, speaker="Dariusz Lenk", limit=None)}
     assert {int(a.split("-")[1]) for a in blocks(markup, "timeline")} <= lenk | {
-        i for c in list_contradictions(sample_store, speaker="Dariusz Lenk") for i in (c.claim_id, c.other_claim_id)
+        i
+        for c in list_contradictions(sample_store, speaker="Dariusz Lenk")
+        for i in (c.claim_id, c.other_claim_id)
     }
 
 
@@ -182,7 +199,9 @@ def test_since_filter_drops_what_was_published_before(sample_store):
     markup = build_report(sample_store, since=since)
     kept = blocks(markup, "contradiction")
     assert len(kept) < len(blocks(build_report(sample_store), "contradiction"))
-    assert not any(text.startswith("numeric") and "2026-03-16" not in text for text in kept)  # the 14 vs 31 of Saturday
+    assert not any(
+        text.startswith("numeric") and "2026-03-16" not in text for text in kept
+    )  # the 14 vs 31 of Saturday
     for anchor in blocks(markup, "timeline"):
         history = claim_history(sample_store, int(anchor.split("-")[1]))
         assert any((m.published_at or m.recorded_at) >= since for m in history.mentions)
@@ -194,8 +213,12 @@ def test_as_of_shows_the_world_as_it_stood_then(sample_store):
     text = Page(markup).visible
     for later in ("2026-03-15", "2026-03-16", "2026-03-17"):
         assert later not in text
-    shown = re.findall(r'id="claim-(\d+)" data-filter="[^"]*">\s*<div class="timeline-head"><h3>.*?</h3>'
-                       r'<span class="pill st-([a-z]+)">', markup, flags=re.S)
+    shown = re.findall(
+        r'id="claim-(\d+)" data-filter="[^"]*">\s*<div class="timeline-head"><h3>.*?</h3>'
+        r'<span class="pill st-([a-z]+)">',
+        markup,
+        flags=re.S,
+    )
     assert shown and len(shown) == len(blocks(markup, "timeline"))
     for claim_id, status in shown:
         then = claim_history(sample_store, int(claim_id), as_of=as_of).status
@@ -228,7 +251,8 @@ def test_caps_bound_the_page_whatever_the_store_size(sample_store, monkeypatch):
 
 
 HOSTILE_BODY = (
-    "The dam operator ignored <script>alert(1)</script> safety warnings about the Velmira Dam, mayor Ana Bell said.\n\n"
+    "The dam operator ignored <script>alert(1)</script> safety warnings about the Velmira Dam, "
+    "mayor Ana Bell said.\n\n"
     "The operator did not ignore </style><img src=x onerror=alert(2)> safety warnings about the Velmira Dam, "
     "spokesman Ivo Lund said."
 )
@@ -236,15 +260,27 @@ HOSTILE_BODY = (
 
 def test_hostile_source_text_cannot_run_in_the_report(store, tmp_path):
     for url in ("javascript:alert(3)", "JaVaScRiPt:alert(4)", " javascript:alert(5)"):
-        add_document(store, Document(
-            text=HOSTILE_BODY + f" {url}",
-            meta=SourceMeta(url=url, outlet="<script>alert(6)</script>", title="</style><script>alert(7)</script>",
-                            published_at=datetime(2026, 3, 14, tzinfo=timezone.utc)),
-        ))
+        add_document(
+            store,
+            Document(
+                text=HOSTILE_BODY + f" {url}",
+                meta=SourceMeta(
+                    url=url,
+                    outlet="<script>alert(6)</script>",
+                    title="</style><script>alert(7)</script>",
+                    published_at=datetime(2026, 3, 14, tzinfo=timezone.utc),
+                ),
+            ),
+        )
     claims = list_claims(store, limit=None)
     assert claims
-    review_claim(store, claims[0].claim_id, ClaimStatus.FALSE, reviewer="<script>alert(8)</script>",
-                 note='</style><a href="javascript:alert(9)">x</a>')
+    review_claim(
+        store,
+        claims[0].claim_id,
+        ClaimStatus.FALSE,
+        reviewer="<script>alert(8)</script>",
+        note='</style><a href="javascript:alert(9)">x</a>',
+    )
     path = write_report(store, tmp_path / "report.html", claim_ids=[c.claim_id for c in claims])
     markup = path.read_text(encoding="utf-8")
     page = Page(markup)
@@ -257,10 +293,19 @@ def test_hostile_source_text_cannot_run_in_the_report(store, tmp_path):
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             if name in ("href", "src", "action", "xlink:href", "formaction"):
-                assert (value or "").strip().lower().startswith(("#", "http://", "https://")), (tag, name, value)
+                assert (value or "").strip().lower().startswith(("#", "http://", "https://")), (
+                    tag,
+                    name,
+                    value,
+                )
     # ...and every hostile string is on the page as text
-    for shown in ("<script>alert(1)</script>", "<script>alert(6)</script>", "javascript:alert(3)",
-                  "<script>alert(8)</script>", 'href="javascript:alert(9)"'):
+    for shown in (
+        "<script>alert(1)</script>",
+        "<script>alert(6)</script>",
+        "javascript:alert(3)",
+        "<script>alert(8)</script>",
+        'href="javascript:alert(9)"',
+    ):
         assert shown in page.visible
 
 
@@ -308,8 +353,22 @@ def test_cli_writes_the_page_atomically_and_prints_its_path(sample_store, tmp_pa
     result = CliRunner().invoke(app, ["--db", url, "report"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.strip() == "factdb-report.html"
-    result = CliRunner().invoke(app, ["--db", url, "report", "-o", "dam.html", "--since", "2026-03-16",
-                                      "--speaker", "Dariusz Lenk", "--as-of", "2026-03-17"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            url,
+            "report",
+            "-o",
+            "dam.html",
+            "--since",
+            "2026-03-16",
+            "--speaker",
+            "Dariusz Lenk",
+            "--as-of",
+            "2026-03-17",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["dam.html", "factdb-report.html"]  # no temporary left
     assert "speaker: Dariusz Lenk" in (out / "dam.html").read_text(encoding="utf-8")
@@ -333,9 +392,17 @@ def test_empty_store_gives_a_page_that_says_so():
 # In a real browser
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
     # Nothing can leave the machine whatever the page asks for: every host name fails to resolve.
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
@@ -351,11 +418,16 @@ def chromium() -> str:
     return found
 
 
-def run_chromium(binary: str, tmp_path: Path, name: str, page: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_chromium(
+    binary: str, tmp_path: Path, name: str, page: Path, *extra: str
+) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{name}"  # a fresh profile for every run
     return subprocess.run(
         [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
-        capture_output=True, text=True, timeout=90, check=True,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
     )
 
 
@@ -399,8 +471,15 @@ def test_report_renders_in_headless_chromium_without_network(sample_store, tmp_p
     artifacts.mkdir(exist_ok=True)
     shot = artifacts / "report.png"
     shot.unlink(missing_ok=True)
-    run_chromium(binary, tmp_path, "shot", report, "--window-size=1280,2000", "--hide-scrollbars",
-                 f"--screenshot={shot}")
+    run_chromium(
+        binary,
+        tmp_path,
+        "shot",
+        report,
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+    )
     assert shot.stat().st_size > 10_000
 
     # 2. No request leaves the page.  The CSP alone would block an external fetch before it reached
@@ -411,9 +490,18 @@ def test_report_renders_in_headless_chromium_without_network(sample_store, tmp_p
     bare = tmp_path / "bare.html"
     bare.write_text(no_csp, encoding="utf-8")
     probe = tmp_path / "probe.html"
-    probe.write_text(no_csp.replace("</body>", '<img src="http://factdb-probe.invalid/p.png"></body>'), encoding="utf-8")
+    probe.write_text(
+        no_csp.replace("</body>", '<img src="http://factdb-probe.invalid/p.png"></body>'), encoding="utf-8"
+    )
     for name, page in (("bare", bare), ("probe", probe)):
-        run_chromium(binary, tmp_path, name, page, f"--log-net-log={tmp_path / name}.json",
-                     "--net-log-capture-mode=Default", "--dump-dom")
+        run_chromium(
+            binary,
+            tmp_path,
+            name,
+            page,
+            f"--log-net-log={tmp_path / name}.json",
+            "--net-log-capture-mode=Default",
+            "--dump-dom",
+        )
     assert page_requests(tmp_path / "probe.json") == ["http://factdb-probe.invalid/p.png"]
     assert page_requests(tmp_path / "bare.json") == []
