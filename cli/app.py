@@ -106,11 +106,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import claims, sources
+    from . import claims, report, sources
 
     for command in (sources.add, sources.extract, sources.sources, claims.claims, claims.show, claims.match,
                     claims.history, claims.contradictions, claims.review, claims.merge, claims.unmerge,
-                    claims.stats, claims.export):
+                    claims.stats, claims.export, report.report):
         app.command(command.__name__)(command)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from factdb import track
@@ -318,6 +318,70 @@ def _stance_counts(session: Session, claim_ids: list[int]) -> dict[int, dict[str
     return counts
 
 
+def most_contested_claims(
+    store: Store,
+    *,
+    speaker: str | None = None,
+    since: datetime | None = None,
+    as_of: datetime | None = None,
+    limit: int = 50,
+) -> list[ClaimSummary]:
+    """Claims both affirmed and denied, most affirmations + denials first (then newest first).
+
+    Counts the mentions published by ``as_of`` (all when None); ``speaker`` keeps claims that
+    speaker stated or denied, ``since`` claims stated in a source published on/after then.
+    """
+    when = func.coalesce(_sources.c.published_at, _sources.c.added_at)
+    affirms = func.sum(case((_mentions.c.stance == Stance.AFFIRMS.value, 1), else_=0))
+    denies = func.sum(case((_mentions.c.stance == Stance.DENIES.value, 1), else_=0))
+    with store.read() as session:
+        query = (
+            select(_mentions.c.claim_id, affirms, denies)
+            .join(_sources, _sources.c.id == _mentions.c.source_id)
+            .join(_claims, _claims.c.id == _mentions.c.claim_id)
+            .where(_claims.c.merged_into_id.is_(None))
+        )
+        if as_of is not None:
+            query = query.where(when <= as_of)
+        wanted = []
+        if speaker:
+            wanted.append(_mentions.c.speaker_id.in_(speaker_ids(session, speaker) or [-1]))
+        if since is not None:
+            wanted.append(when >= since)
+        if wanted:
+            query = query.where(
+                _mentions.c.claim_id.in_(
+                    select(_mentions.c.claim_id).join(_sources, _sources.c.id == _mentions.c.source_id).where(*wanted)
+                )
+            )
+        rows = session.execute(
+            query.group_by(_mentions.c.claim_id)
+            .having(affirms > 0, denies > 0)
+            .order_by((affirms + denies).desc(), _mentions.c.claim_id.desc())
+            .limit(limit)
+        ).all()
+        claims = {
+            r[0]: r
+            for r in session.execute(
+                select(_claims.c.id, _claims.c.proposition, _claims.c.status, _claims.c.created_at).where(
+                    _claims.c.id.in_([r[0] for r in rows] or [-1])
+                )
+            )
+        }
+        return [
+            ClaimSummary(
+                claim_id=claim_id,
+                proposition=claims[claim_id][1],
+                status=ClaimStatus(claims[claim_id][2]) if claims[claim_id][2] else None,
+                mentions=int(a) + int(d),
+                affirms=int(a),
+                denies=int(d),
+                created_at=claims[claim_id][3],
+            )
+            for claim_id, a, d in rows
+        ]
+
+
 def list_sources(store: Store, *, limit: int | None = None) -> list[SourceSummary]:
     """Stored sources, newest first, with how many mentions each holds."""
     with store.read() as session:
@@ -341,16 +405,21 @@ def list_contradictions(
     since: datetime | None = None,
     speaker: str | None = None,
     kind: ContradictionKind | None = None,
+    claim_ids: Sequence[int] | None = None,
     limit: int | None = None,
 ) -> list[Contradiction]:
     """Contradictions, newest first, each with both sides (claim, stance, speaker, source, date, quote).
 
-    ``since`` keeps those detected since then; ``speaker`` those where that speaker is on either side.
+    ``since`` keeps those detected since then; ``speaker`` those where that speaker is on either side;
+    ``claim_ids`` those where one of these claims is on either side.
     """
     with store.read() as session:
         conditions = [_relations.c.kind == "contradicts"]
         if kind is not None:
             conditions.append(_relations.c.contradiction == kind.value)
+        if claim_ids is not None:
+            ids = sorted(set(claim_ids)) or [-1]
+            conditions.append(or_(_relations.c.claim_id.in_(ids), _relations.c.related_claim_id.in_(ids)))
         if since is not None:
             conditions.append(_relations.c.created_at >= since)
         if speaker:
