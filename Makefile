@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.db
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench bench-quick lint clean
+.PHONY: demo test bench bench-quick lint clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ demo: $(VENV)/.runtime
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@FACTDB_DATABASE_URL=$(DEMO_DB) BIN=$(BIN) sh samples/demo.sh
 
+## browser: headless Chromium for the report's end-to-end test (Debian's package; needs root,
+## otherwise that test skips with the reason — except in CI, where it is required)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
+		echo "chromium not installed: the browser test will skip" >&2
+
 ## test: install everything (dev extras) and run the whole suite, PostgreSQL included
-test: $(VENV)/.dev
+test: $(VENV)/.dev browser
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
