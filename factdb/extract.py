@@ -1,0 +1,733 @@
+"""Claim extraction: text -> :class:`~factdb.models.ClaimCandidate` values.
+
+The pipeline is :func:`parse_document` (header block -> :class:`~factdb.models.Document`) then
+:func:`extract_claims` (sentences -> claims); :func:`extract` chains the two.  Everything here is
+pure and deterministic (no I/O), stdlib-only, and never raises on any string.
+
+What counts as a claim: every check-worthy declarative sentence (events, numbers, positions
+taken, denials, accusations, plans), including background facts the outlet asserts.  Not claims:
+questions, headings, captions and photo credits, bylines, datelines, the title repeated in the
+body, short fragments (fewer than four words) and unpunctuated stand-alone lines.  Opinions and
+exhortations ("should", "must" + active verb, "it is time", exclamations, "so sad", "a big
+mistake", thoughts and prayers) are returned only with ``include_opinions=True`` and are marked
+``is_opinion``.
+
+Propositions (what matching compares) follow one policy:
+
+* attribution removed ("X said (that)", "according to X", "..., he said"), the quotation marks
+  dropped, honorifics removed ("Mr Putin" -> "Putin"), the first letter capitalised, no final stop;
+* hedging adverbs removed ("reportedly", "allegedly", "likely", "apparently", "presumably" ...);
+  modal verbs ("may", "could") are kept, and the sentence is marked ``hedged`` with its cue;
+* tense as written, except that do-support is folded into the verb when negation is removed:
+  "did not reject" -> "rejected", "does not hold" -> "holds", "has not rejected" -> "has rejected";
+* negation removed from the main clause only (before "but", "because", ";", "[...]", a relative
+  "which"/"who"), each removal flipping the stance; "no casualties were reported" ->
+  "casualties were reported"; "no one" -> "someone";
+* denial frames flip the stance and keep only what is denied: "X denied (that) P", "X dismissed
+  the claim(s) that P", "it was 'not correct' to say that P", "pushed back on any suggestion that
+  P", "those who say P are lying".  "there is no evidence (that) P" gives P, DENIES, hedged with
+  cue "no evidence".  A denial of an earlier statement ("Iran denied the accusation") takes the
+  proposition of the latest claim made by someone else.  Double negation affirms.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from factdb.attribution import (
+    BLANK,
+    HONORIFICS,
+    ROLE_WORDS,
+    Attribution,
+    Speaker,
+    blank_quotes,
+    find_attribution,
+    speaker_kind,
+    split_name_role,
+)
+from factdb.models import ClaimCandidate, Document, Extraction, SourceMeta, SpeakerKind, Stance
+from factdb.quantities import find_quantities
+from factdb.sentences import SentenceSpan, split_sentences
+
+__all__ = ["parse_document", "extract_claims", "extract"]
+
+# ---------------------------------------------------------------- document header
+
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]{0,30})[ \t]*:[ \t]*(.*?)[ \t]*$")
+_DATE_FIRST_LINE = re.compile(r"^\ufeff?date[ \t]+(\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]+)?)[ \t]*\r?\n")
+_HEADER_KEYS = {
+    "url": "url", "link": "url", "outlet": "outlet", "publisher": "outlet", "source": "outlet",
+    "published": "published_at", "date": "published_at", "published_at": "published_at",
+    "title": "title", "headline": "title", "author": "author", "byline": "author", "language": "language",
+    "lang": "language", "license": None, "licence": None,
+}
+
+
+def _parse_date(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_document(text: str, meta: SourceMeta | None = None) -> Document:
+    """The document in ``text``: its body (what claim offsets point into) and its metadata.
+
+    An optional header block at the top, ``key: value`` lines ended by a blank line (url, outlet
+    or publisher, published or date, title, author, language; other keys such as ``license`` are
+    ignored), or a first line ``date YYYY-MM-DD``, is read into :class:`SourceMeta` and left out of
+    the body.  Dates become timezone-aware UTC datetimes.  Fields set in ``meta`` win over the
+    header's.
+
+    >>> doc = parse_document("title: Quake\\npublished: 2020-01-02\\n\\nA quake hit Lima.")
+    >>> doc.text, doc.meta.title, doc.meta.published_at.isoformat()
+    ('A quake hit Lima.', 'Quake', '2020-01-02T00:00:00+00:00')
+    """
+    fields: dict[str, object] = {}
+    body = text
+    m = _DATE_FIRST_LINE.match(text)
+    if m:
+        fields["published_at"] = _parse_date(m.group(1))
+        body = text[m.end():]
+    else:
+        header_end = _header_end(text)
+        if header_end is not None:
+            for line in text[:header_end].splitlines():
+                hm = _HEADER_LINE.match(line.lstrip("\ufeff"))
+                if not hm:
+                    continue
+                key = _HEADER_KEYS.get(hm.group(1).lower())
+                if key is None or key in fields:
+                    continue
+                value = hm.group(2)
+                fields[key] = _parse_date(value) if key == "published_at" else (value or None)
+            body = text[header_end:]
+    found = SourceMeta(**{k: v for k, v in fields.items() if v is not None})  # type: ignore[arg-type]
+    if meta is not None:
+        found = found.merged_with(meta)
+    return Document(text=body, meta=found)
+
+
+def _header_end(text: str) -> int | None:
+    """Where the body starts when ``text`` opens with a header block, else None."""
+    pos = 0
+    known = 0
+    lines = 0
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
+        if not line.strip():
+            if known and lines:
+                end = nl + 1 if nl >= 0 else len(text)
+                while end < len(text) and text[end] in "\r\n":
+                    end += 1
+                return end
+            return None
+        hm = _HEADER_LINE.match(line.lstrip("\ufeff"))
+        if not hm or lines > 40:
+            return None
+        if hm.group(1).lower() in _HEADER_KEYS:
+            known += 1
+        lines += 1
+        if nl < 0:
+            return None
+        pos = nl + 1
+    return None
+
+
+# ---------------------------------------------------------------- non-claims
+
+_CAPTION = re.compile(
+    r"(?:\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
+    r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
+    r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock|Twitter|Instagram)\b"
+    r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
+    r"AP Photo|Reuters/[^()]*|AFP/[^()]*|EPA-EFE)(?:\s*(?:Photo|Images))?\s*\)\s*$"
+    r"|\b(?:AP|AFP|Reuters|EPA|Getty) (?:Photo|Images|Photographer)\b|\u00a9|\bGetty Images\b|\bfile photo\b"
+    r"|\bShutterstock\b|^\s*\(.*\)\s*$|\bPictured\s*:|\bCredit\s*:)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\s*(?:By|Reporting by|Written by|Additional reporting by|Editing by|Edited by|Compiled by|Story by|"
+    r"Words by|Report by)\s+[A-Z][\w.'-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'-]*){0,8}\s*(?:[,|\-\u2014]\s*[\w .,'/-]{0,60})?\s*$"
+)
+_BOILERPLATE = re.compile(
+    r"^\s*(?:Follow|Share|Read more|Read also|Sign up|Subscribe|Advertisement|Related|Click here|"
+    r"Contact|Email|Updated|Published|Last updated|This story|This article)\b",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(
+    r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?(?:(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2},?\s*\d{0,4}|"
+    r"\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s*\d{0,4}|"
+    r"\d{4}-\d{2}-\d{2})[\w :.,]*$",
+    re.IGNORECASE,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^(?:[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][A-Za-z.' -]{1,30})?(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
+    r"\s*(?:\((?:AP|Reuters|AFP|[A-Z][A-Za-z. ]{1,20})\))?\s*[-\u2014\u2013]+\s*)"
+)
+_LIST_MARK = re.compile(r"^(?:#{1,6}\s|[-*+\u2022]\s+|\d{1,3}[.)]\s+)")
+_WORDS = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w'\u2019-]*")
+
+# ---------------------------------------------------------------- stance, hedging, opinion
+
+_HEDGES = re.compile(
+    r"\b(allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
+    r"supposedly|purportedly|suspected|believed to|thought to|expected to|feared|may|might|could|"
+    r"suggests?|speculated|estimated|estimating|estimates|I think|it appears|seems to|appears to|"
+    r"if provoked|if)\b",
+    re.IGNORECASE,
+)
+_HEDGE_ADVERBS = re.compile(
+    r"\s*\b(?:reportedly|allegedly|apparently|presumably|supposedly|purportedly|probably|possibly)\b,?"
+    r"|\s*[\"\u201c']?\blikely\b[\"\u201d']?(?=\s+(?:to\s+)?(?:be|have|[a-z]+ed|[a-z]+s)\b|\s*[a-zA-Z]+'s\b)",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(
+    r"\b(?:should|ought to|must(?!\s+(?:not\s+)?(?:be|have)\s+\w+(?:ed|en|wn)\b)|need to|needs to|deserves?|"
+    r"it is time|it's time|let us|let's|thoughts and prayers|condolences|we appreciate|thank you)\b"
+    r"|\b(?:is|was|are|were|'s)\s+(?:so|very|really|truly|simply|just)?\s*(?:a\s+)?(?:big|huge|great|terrible|grave|total)?\s*"
+    r"(?:sad|shameful|disgraceful|outrageous|unacceptable|frustrating|ridiculous|wonderful|terrible|awful|"
+    r"mistake|disgrace|shame|win|calamity|tragedy|heartbreaking|painful)\b"
+    r"|^(?:Imagine|Let|Remember|Consider|Stop|Think)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r",?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
+    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b"
+)
+_DO_NOT = re.compile(r"\b(do|does|did)(?:\s+not|n['\u2019]t)\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
+_AUX_NOT = re.compile(
+    r"\b(is|was|are|were|has|have|had|will|would|can|could|should|must|may|might|need)\s+not\b"
+    r"|\b(is|was|are|were|has|have|had|would|could|should|must|need)n['\u2019]t\b"
+    r"|\b(won|can)['\u2019]t\b|\b(can)not\b",
+    re.IGNORECASE,
+)
+_NOT = re.compile(r"\s*\bnot(?:\s+yet)?\b|\s*\bnever\b", re.IGNORECASE)
+_NO_ONE = re.compile(r"\b(no one|nobody|nothing|none|no longer)\b", re.IGNORECASE)
+_NO_DET = re.compile(r"\b[Nn]o\s+(?=[a-zA-Z])")
+_EMBEDDED_DENIAL = re.compile(
+    r"^(?:it|this|that)\s+(?:is|was|'s|would be)\s+(?:simply\s+)?['\"\u2018\u201c]?(?:not\s+correct|not\s+true|not\s+accurate|"
+    r"untrue|false|incorrect|wrong|inaccurate|a\s+lie|nonsense|baseless|groundless)['\"\u2019\u201d]?"
+    r"\s+(?:to\s+(?:say|suggest|claim|report|state)\s+)?(?:that\s+)?(.+)$",
+    re.IGNORECASE,
+)
+_NO_EVIDENCE = re.compile(
+    r"^(?:there\s+(?:is|was|has\s+been|have\s+been|were)\s+(?:currently\s+|still\s+|so\s+far\s+|absolutely\s+)?)?"
+    r"no\s+(?:evidence|proof|indication|sign|signs|basis)\s+(?:whatsoever\s+)?"
+    r"(?:to\s+support\s+(?:the\s+)?(?:\w+\s+)?(?:claims?|allegations?)?\s*(?:that|of)?\s*|that\s+|of\s+|for\s+)?(.+)$",
+    re.IGNORECASE,
+)
+_SUGGESTION_THAT = re.compile(
+    r"^(?:the|any|these|those|all|such|a)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
+    r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\s*(?:that\s+(.+)|(?:from|by|of)\s+[^,]+?(?:\s+as\s+\w+)?$|"
+    r"\s+as\s+\w+.*$|$)",
+    re.IGNORECASE,
+)
+_LYING = re.compile(
+    r"^(.{8,}?)\s+(?:is|are|was|were)\s+(?:lying|false|untrue|baseless|groundless|a lie|lies|fabricated|fake)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR_PAST = {
+    "be": "was", "have": "had", "do": "did", "go": "went", "say": "said", "make": "made", "take": "took",
+    "give": "gave", "come": "came", "see": "saw", "know": "knew", "get": "got", "find": "found",
+    "think": "thought", "tell": "told", "become": "became", "leave": "left", "feel": "felt",
+    "bring": "brought", "begin": "began", "keep": "kept", "hold": "held", "write": "wrote",
+    "stand": "stood", "hear": "heard", "let": "let", "mean": "meant", "set": "set", "meet": "met",
+    "run": "ran", "pay": "paid", "sit": "sat", "speak": "spoke", "lose": "lost", "send": "sent",
+    "build": "built", "fall": "fell", "cut": "cut", "sell": "sold", "win": "won", "lead": "led",
+    "understand": "understood", "shoot": "shot", "put": "put", "read": "read", "fight": "fought",
+    "flee": "fled", "hit": "hit", "seek": "sought", "catch": "caught", "teach": "taught", "buy": "bought",
+    "break": "broke", "choose": "chose", "drive": "drove", "fly": "flew", "rise": "rose", "steal": "stole",
+    "strike": "struck", "throw": "threw", "wear": "wore", "withdraw": "withdrew", "forget": "forgot",
+}
+
+
+def _past(verb: str) -> str:
+    v = verb.lower()
+    if v in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[v]
+    if v.endswith("e"):
+        return v + "d"
+    if re.search(r"[^aeiou]y$", v):
+        return v[:-1] + "ied"
+    if re.search(r"^[^aeiou]*[aeiou][bdgklmnprt]$", v) and len(v) <= 4:
+        return v + v[-1] + "ed"
+    return v + "ed"
+
+
+def _third_person(verb: str) -> str:
+    v = verb.lower()
+    if v in ("have",):
+        return "has"
+    if v in ("be",):
+        return "is"
+    if re.search(r"(?:s|sh|ch|x|z|o)$", v):
+        return v + "es"
+    if re.search(r"[^aeiou]y$", v):
+        return v[:-1] + "ies"
+    return v + "s"
+
+
+def _remove_negation(text: str) -> tuple[str, int]:
+    """``text`` with negation removed from its main clause, and how many negations were removed."""
+    brk = _CLAUSE_BREAK.search(text, 3)
+    head, tail = (text[: brk.start()], text[brk.start():]) if brk else (text, "")
+    flips = 0
+
+    def do_not(m: re.Match[str]) -> str:
+        nonlocal flips
+        flips += 1
+        aux, verb = m.group(1).lower(), m.group(2)
+        if aux == "did":
+            return _past(verb)
+        if aux == "does":
+            return _third_person(verb)
+        return verb
+
+    head = _DO_NOT.sub(do_not, head)
+
+    def aux_not(m: re.Match[str]) -> str:
+        nonlocal flips
+        flips += 1
+        word = next(g for g in m.groups() if g)
+        return {"won": "will", "can": "can"}.get(word.lower(), word)
+
+    head = _AUX_NOT.sub(aux_not, head)
+
+    def no_one(m: re.Match[str]) -> str:
+        nonlocal flips
+        flips += 1
+        w = m.group(1).lower()
+        return {"no one": "someone", "nobody": "somebody", "nothing": "something", "none": "some",
+                "no longer": "still"}[w]
+
+    head = _NO_ONE.sub(no_one, head)
+
+    def no_det(m: re.Match[str]) -> str:
+        nonlocal flips
+        flips += 1
+        return ""
+
+    head = _NO_DET.sub(no_det, head)
+
+    def not_(m: re.Match[str]) -> str:
+        nonlocal flips
+        flips += 1
+        return ""
+
+    head = _NOT.sub(not_, head)
+    return head + tail, flips
+
+
+def _clean_text(text: str) -> str:
+    """Quotation marks and editorial brackets removed, spaces collapsed."""
+    text = re.sub(r"\s*\[(?:\.\.\.|\u2026)\]\s*", " ", text)
+    text = re.sub(r"\[([^\]]{1,40})\]", r"\1", text)
+    text = text.replace('"', "").replace("\u201c", "").replace("\u201d", "")
+    text = re.sub(r"(?<![A-Za-z])['\u2018]|['\u2019](?![A-Za-z])", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return text
+
+
+def _strip_honorifics(text: str) -> str:
+    return re.sub(r"\b(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+(?=[A-Z])", "", text)
+
+
+def _finish(text: str) -> str:
+    text = text.strip().strip(",;:-\u2014 ").strip()
+    while text and text[-1] in ".!?,;:":
+        text = text[:-1].rstrip()
+    text = re.sub(r"^(?:that|and|but|so)\s+", "", text, flags=re.IGNORECASE)
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+# ---------------------------------------------------------------- entities
+
+_ENTITY = re.compile(
+    r"(?:[A-Z][\w'\u2019.&-]*|al-[A-Z][\w-]*)(?:\s+(?:(?:of|the|de|del|dela|al|bin|ibn|van|von|der|for|and the)\s+)*"
+    r"(?:[A-Z][\w'\u2019.&-]*|al-[A-Z][\w-]*))*"
+)
+_NOT_ENTITY = frozenset(
+    """the a an in on at it he she they we i this that these those there his her its their our my but and
+    so yet however meanwhile after before during when while if as according officials some many most one
+    two three four five six seven eight nine ten monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december yesterday
+    today tomorrow last late early earlier later also both all no not for from by with to of what who
+    why how where which initial several other another each every such despite following recently""".split()
+)
+
+
+def _entities(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for m in _ENTITY.finditer(text):
+        words = m.group(0).split()
+        while words and (words[0].lower().strip(".,") in _NOT_ENTITY or words[0].lower() in HONORIFICS):
+            words = words[1:]
+        while words and words[-1].lower() in ("of", "the", "for", "and", "de", "al", "bin"):
+            words = words[:-1]
+        if not words:
+            continue
+        low = [w.lower().strip(".,") for w in words]
+        last_role = max((i for i, w in enumerate(low) if w in ROLE_WORDS), default=-1)
+        if 0 <= last_role < len(words) - 1 and words[last_role + 1].lower() not in ("of", "for"):
+            words = words[last_role + 1:]
+        elif last_role == len(words) - 1:
+            continue
+        name = " ".join(words).rstrip(".,")
+        if name.endswith("'s") or name.endswith("\u2019s"):
+            name = name[:-2]
+        if len(name) < 2 or name.lower() in _NOT_ENTITY or name in out:
+            continue
+        out.append(name)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- extraction
+
+class _Context:
+    """What is carried from sentence to sentence: the last speakers, known full names, last claims."""
+
+    def __init__(self) -> None:
+        self.last: Speaker | None = None
+        self.last_person: Speaker | None = None
+        self.last_org: Speaker | None = None
+        self.surnames: dict[str, str] = {}
+        self.claims: list[ClaimCandidate] = []
+
+    def note(self, speaker: Speaker) -> None:
+        self.last = speaker
+        if speaker.kind is SpeakerKind.PERSON:
+            self.last_person = speaker
+            words = speaker.name.split()
+            if len(words) >= 2 and words[0][:1].isupper():
+                self.surnames.setdefault(words[-1], speaker.name)
+        elif speaker.kind is SpeakerKind.ORGANISATION:
+            self.last_org = speaker
+
+    def learn_names(self, text: str) -> None:
+        for m in re.finditer(r"\b([A-Z][a-z\u00e0-\u00ff]+)\s+((?:(?:al|bin|de|dela|van|von)\s+)?[A-Z][a-z\u00e0-\u00ff-]+)\b", text):
+            first = m.group(1)
+            if first.lower() in _NOT_ENTITY or first.lower() in ROLE_WORDS:
+                continue
+            last = m.group(2).split()[-1]
+            self.surnames.setdefault(last, f"{first} {m.group(2)}")
+
+
+_GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
+
+
+def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
+    text = att.speaker_text.replace(BLANK, "").strip()
+    low = text.lower()
+    if low in ("he", "she", "him", "her"):
+        return ctx.last_person or ctx.last
+    if low in ("they", "it", "them"):
+        return ctx.last_org or ctx.last
+    if low in ("i", "we", "you"):
+        return None
+    words = low.split()
+    if len(words) == 2 and words[0] in ("the", "this") and words[1] in _GENERIC_ORG and ctx.last_org is not None:
+        if words[1] in ctx.last_org.name.lower() or words[1] in ("agency", "website", "site", "newspaper", "outlet"):
+            return ctx.last_org
+    name, role = split_name_role(text, att.appositive)
+    if not name or not any(ch.isalpha() for ch in name):
+        return None
+    if " " not in name and name in ctx.surnames and name[:1].isupper():
+        name = ctx.surnames[name]
+    known = set(ctx.surnames.values()) | set(ctx.surnames)
+    kind = speaker_kind(name, role, known)
+    return Speaker(name, role, kind)
+
+
+def extract_claims(document: Document, *, include_opinions: bool = False) -> Extraction:
+    """The claims stated in ``document``, in text order.
+
+    Each candidate's ``text`` is ``document.text[start:end]``.  Opinions and exhortations are left
+    out unless ``include_opinions``.  Never raises.
+    """
+    try:
+        return Extraction(document=document, claims=tuple(_extract(document, include_opinions)))
+    except Exception:  # pragma: no cover - a safety net: extraction must never fail an ingest
+        return Extraction(document=document, claims=())
+
+
+def extract(text: str, meta: SourceMeta | None = None, *, include_opinions: bool = False) -> Extraction:
+    """:func:`parse_document` then :func:`extract_claims`.
+
+    >>> ex = extract('"It was not correct to say that Mr Putin had rejected the plan," Kremlin spokesman Dmitry Peskov said.')
+    >>> c = ex.claims[0]; (c.proposition, c.stance.value, c.speaker, c.speaker_role)
+    ('Putin had rejected the plan', 'denies', 'Dmitry Peskov', 'Kremlin spokesman')
+    """
+    return extract_claims(parse_document(text, meta), include_opinions=include_opinions)
+
+
+def _norm_title(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]:
+    text = document.text
+    spans = split_sentences(text)
+    title = _norm_title(document.meta.title) if document.meta.title else None
+    ctx = _Context()
+    out: list[ClaimCandidate] = []
+
+    # Quote state, frames and attributions for every sentence first: quotations span sentences.
+    infos: list[tuple[SentenceSpan, str, bool, bool, Attribution | None]] = []
+    inside = False
+    paragraph = -1
+    for sp in spans:
+        if sp.paragraph != paragraph:
+            paragraph = sp.paragraph
+            inside = False
+        sentence = text[sp.start:sp.end]
+        frame, inside_end = blank_quotes(sentence, inside)
+        att = find_attribution(sentence, frame) if BLANK * len(frame) != frame else None
+        infos.append((sp, frame, inside, inside_end, att))
+        inside = inside_end
+
+    # Quote groups: runs of sentences joined by an open quotation.
+    group_att: list[Attribution | None] = [None] * len(infos)
+    i = 0
+    while i < len(infos):
+        j = i
+        while j + 1 < len(infos) and infos[j][3] and infos[j + 1][0].paragraph == infos[j][0].paragraph:
+            j += 1
+        found = next((infos[k][4] for k in range(i, j + 1) if infos[k][4] is not None), None)
+        for k in range(i, j + 1):
+            group_att[k] = found
+        i = j + 1
+
+    paragraph = -1
+    para_speaker: Speaker | None = None
+    prev_para_speaker: Speaker | None = None
+    block_speaker: Speaker | None = None
+    caption_blocks = _caption_paragraphs(text, spans)
+    for idx, (sp, frame, inside_start, inside_end, att) in enumerate(infos):
+        if sp.paragraph != paragraph:
+            paragraph = sp.paragraph
+            prev_para_speaker = para_speaker or prev_para_speaker
+            para_speaker = None
+            block_speaker = None
+        start, end = sp.start, sp.end
+        sentence = text[start:end]
+        ctx.learn_names(sentence)
+        if sp.paragraph in caption_blocks:
+            continue
+        # markers and datelines are not part of the claim
+        lm = _LIST_MARK.match(sentence)
+        if lm and not sentence.lstrip().startswith("#"):
+            start += lm.end()
+        dm = _DATELINE_PREFIX.match(text, start, end)
+        if dm and dm.end() < end - 10:
+            start = dm.end()
+        sentence = text[start:end]
+        frame = frame[start - sp.start:]
+        if not _is_claim_shaped(sentence, sp, title):
+            continue
+        quoted = BLANK in frame
+        starts_quoted = frame.lstrip()[:1] == BLANK
+        speaker: Speaker | None = None
+        own = att if att is not None and att.content is None or att is None else att
+        use_att = att
+        if use_att is None and (quoted and (starts_quoted or inside_start)):
+            use_att = group_att[idx]
+        if use_att is not None:
+            speaker = _resolve(use_att, ctx)
+        elif starts_quoted or inside_start:
+            first_of_para = idx == 0 or infos[idx - 1][0].paragraph != sp.paragraph
+            speaker = para_speaker or (prev_para_speaker if first_of_para or inside_start else None) or ctx.last
+        elif block_speaker is not None:
+            speaker = block_speaker
+        elif re.match(r"\s*(?:I|We|My|Our)\b", frame):
+            speaker = ctx.last_person or ctx.last
+        if speaker is not None:
+            ctx.note(speaker)
+            para_speaker = speaker
+        if att is not None and re.search(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S", frame):
+            block_speaker = speaker
+        del own
+        cand = _candidate(text, start, end, sentence, frame, att if att is not None else None, use_att, speaker, ctx)
+        if cand is None:
+            continue
+        if cand.is_opinion and not include_opinions:
+            continue
+        ctx.claims.append(cand)
+        out.append(cand)
+    return out
+
+
+def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:
+    """Paragraphs (or stand-alone lines) that are captions or photo credits."""
+    by_para: dict[int, list[SentenceSpan]] = {}
+    for sp in spans:
+        by_para.setdefault(sp.paragraph, []).append(sp)
+    out: set[int] = set()
+    for para, sps in by_para.items():
+        block = text[sps[0].start:sps[-1].end]
+        if len(block) < 400 and _CAPTION.search(block):
+            # a caption-like stand-alone line marks only that line; handled per sentence below
+            if all(not sp.line for sp in sps) or len(sps) == 1:
+                out.add(para)
+    return out
+
+
+def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool:
+    stripped = sentence.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    words = _WORDS.findall(stripped)
+    if len(words) < 4:
+        return False
+    if sp.line and stripped[-1] not in ".!?\"'\u201d\u2019)":
+        return False
+    if len(stripped) < 400 and _CAPTION.search(stripped):
+        return False
+    if _BYLINE.match(stripped) or _BOILERPLATE.match(stripped) or _DATE_ONLY.match(stripped):
+        return False
+    if title and _norm_title(stripped) == title:
+        return False
+    # a question, unless a declarative frame quotes it
+    tail = stripped.rstrip("\"'\u201d\u2019) ")
+    if tail.endswith("?"):
+        q = stripped.find('"')
+        if q < 0:
+            q = stripped.find("\u201c")
+        if q <= 0 or not re.search(r"[a-z]", stripped[:q]):
+            return False
+    return True
+
+
+def _candidate(
+    text: str, start: int, end: int, sentence: str, frame: str, own: Attribution | None,
+    used: Attribution | None, speaker: Speaker | None, ctx: _Context,
+) -> ClaimCandidate | None:
+    content = _content(sentence, frame, own)
+    flips = 0
+    hedge_cue: str | None = None
+    negative_frame = own is not None and own.negative
+    content = content.strip()
+    # "X denied these allegations: She was never forced" - the colon statement is X's own words
+    colon = re.match(r"^(?:the|these|those|all|such)\s+(?:\w+\s+)?(?:allegations|accusations|claims|reports|charges)\s*:\s*(.+)$", content, re.I)
+    if colon and negative_frame:
+        content = colon.group(1)
+        negative_frame = False
+    if negative_frame:
+        flips += 1
+        m = _SUGGESTION_THAT.match(content)
+        if m:
+            if m.group(1):
+                content = m.group(1)
+            else:
+                previous = next((c for c in reversed(ctx.claims) if c.speaker and (speaker is None or c.speaker != speaker.name)), None)
+                if previous is not None:
+                    content = previous.proposition
+                    if previous.stance is Stance.DENIES:
+                        flips += 1
+    content = _clean_text(content)
+    content = _strip_honorifics(content)
+    seg = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", content, maxsplit=1)[0] if "[" in content else content
+    content = seg
+    for pattern in (_EMBEDDED_DENIAL,):
+        m = pattern.match(content)
+        if m:
+            content = m.group(1)
+            flips += 1
+    m = _NO_EVIDENCE.match(content)
+    if m and len(m.group(1).split()) >= 2:
+        content = m.group(1)
+        flips += 1
+        hedge_cue = "no evidence"
+    m = _LYING.match(content)
+    if m:
+        content = m.group(1)
+        flips += 1
+    m = re.match(r"^(?:any|the)\s+suggestions?\s+that\s+(.+)$", content, re.I)
+    if m:
+        content = m.group(1)
+    content = _HEDGE_ADVERBS.sub("", content)
+    content, neg = _remove_negation(content)
+    flips += neg
+    proposition = _finish(re.sub(r"\s+", " ", content))
+    if len(_WORDS.findall(proposition)) < 2:
+        proposition = _finish(_clean_text(_strip_honorifics(sentence)))
+    stance = Stance.DENIES if flips % 2 else Stance.AFFIRMS
+    if hedge_cue is None:
+        hm = _HEDGES.search(frame.replace(BLANK, " ") + " " + sentence if False else sentence)
+        if hm:
+            hedge_cue = hm.group(1).lower()
+            if hedge_cue == "if" and not re.search(r"\bif\b[^,]{3,60},", sentence, re.I) and "if provoked" not in sentence.lower():
+                hedge_cue = None
+    opinion_region = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", _clean_text(_content(sentence, frame, own)), maxsplit=1)[0]
+    is_opinion = bool(_OPINION.search(_main_clause(opinion_region))) or sentence.rstrip("\"'\u201d\u2019 ").endswith("!")
+    return ClaimCandidate(
+        text=text[start:end],
+        start=start,
+        end=end,
+        proposition=proposition,
+        stance=stance,
+        speaker=speaker.name if speaker else None,
+        speaker_role=speaker.role if speaker else None,
+        speaker_kind=speaker.kind if speaker else SpeakerKind.UNKNOWN,
+        hedged=hedge_cue is not None,
+        hedge_cue=hedge_cue,
+        quantities=find_quantities(sentence),
+        entities=_entities(proposition),
+        is_opinion=is_opinion,
+    )
+
+
+def _main_clause(text: str) -> str:
+    brk = _CLAUSE_BREAK.search(text, 3)
+    return text[: brk.start()] if brk else text
+
+
+def _content(sentence: str, frame: str, att: Attribution | None) -> str:
+    """The part of the sentence that states the claim (attribution left out)."""
+    if att is None:
+        return sentence
+    if att.content is None:
+        # the claim is what is quoted
+        parts = re.findall(r"\u2592+", frame)
+        if parts:
+            pieces = []
+            for m in re.finditer(r"\u2592+", frame):
+                pieces.append(sentence[m.start():m.end()])
+            joined = " ".join(pieces)
+            if len(_WORDS.findall(joined)) >= 3:
+                return joined
+        return sentence
+    s, e = att.content
+    body = sentence[s:e]
+    if att.structure in ("subject", "participle", "relative"):
+        # skip the object of "told", time adverbials and "that"
+        if att.verb in ("told", "tells", "tell", "telling"):
+            m = re.match(r"\s*(?:the\s+)?(?:reporters|journalists|press|media|state media|lawmakers|the newspaper|"
+                         r"(?:[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*))\b", body)
+            if m:
+                body = body[m.end():]
+        prev = None
+        while prev != body:
+            prev = body
+            body = re.sub(r"^\s*,?\s*(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?"
+                          r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|on\s+Twitter|in\s+a\s+statement"
+                          r"|in\s+an\s+interview|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?", "", body)
+        body = re.sub(r"^\s*[,:]\s*", "", body)
+    return body
