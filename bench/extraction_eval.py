@@ -174,7 +174,7 @@ def score_file(gold_path: Path, ndir: Path) -> tuple[str, Score]:
     return gold["split"], sc
 
 
-_CREDIT = re.compile(r"\b(?:photo|image|photograph|credit|pictured)\b\s*[:]|/(?:AP|Getty Images)\b|\bPhoto via\b|^\(.*\)$|^By [A-Z]", re.IGNORECASE)
+_CREDIT = re.compile(r"\b(?:photo|image|photograph|credit|pictured)\b\s*[:]|/(?:AP|Getty Images)\b|\bPhoto via\b|^\(.*\)$|^By [A-Z]\w+(?: [A-Z]\w+){0,3}$")
 
 
 def caption_count(ndir: Path) -> int:

@@ -34,12 +34,13 @@ _SAY_VERBS = (
     "conceded concluded suggested suggests believe believes believed tweeted speculated mentioned "
     "declared declares disclosed testified observed remarked replied responded recalled stressed "
     "emphasised emphasized assured reiterated repeated read reads described describes called calls "
-    "accused accuses urged urges demanded"
+    "accused accuses urged urges demanded suggest cited quoted defended defends criticised criticized "
+    "condemned blamed spoke"
 ).split()
 _NEG_VERBS = "denied denies deny dismissed dismisses rejected rejects refuted refutes disputed disputes".split()
 _PARTICIPLES = (
     "saying claiming adding noting warning insisting stating telling announcing accusing describing "
-    "alleging explaining arguing suggesting indicating confirming denying dismissing rejecting estimating"
+    "alleging explaining arguing suggesting indicating confirming denying dismissing rejecting estimating speaking"
 ).split()
 # Ambiguous -s forms: a verb only right after a name, an adverb or a closed appositive.
 _AMBIGUOUS = frozenset("reports claims estimates notes states promises reads calls read found".split())
@@ -48,15 +49,18 @@ _VERB_RE = re.compile(
     + r"|ruled out|pushed back on)\b"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are)\s+(?:(?:\w+ly|on\s+[A-Z]\w+|also|later|then|not|first|widely|initially|earlier)\s+)*$"
+)
 _PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:told|informed|briefed|quoted|cited)\s+by\s+")
 
 _SKIP_BACK = frozenset(
     """also further later subsequently reportedly initially strongly then has have had previously earlier
     would will repeatedly publicly officially quickly since yet already again recently once now still
-    first separately jointly privately formally openly did does do""".split()
+    first separately jointly privately formally openly did does do there here""".split()
 )
 _PARTICLES = frozenset("al bin ibn de del dela della di da dos du van von der den la le el abu ben ter".split())
-_CONNECT = frozenset("of for the and from at 's to on".split())
+_CONNECT = frozenset("of for the and from at 's to on within inside".split())
 _DETERMINERS = frozenset("the a an its his her their our this that these those some one two several many".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. mx sir dame prof prof. messrs".split())
 ROLE_WORDS = frozenset(
@@ -101,8 +105,12 @@ _KNOWN_ORGS = frozenset(
     """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
     facebook google amnesty greenpeace unicef unesco who nato opec""".split()
 )
+_NOUN_STARTERS = frozenset(
+    "initial some the these those early media unconfirmed new such conflicting latest recent official "
+    "first further other local several many press news".split()
+)
 _PRONOUNS = {"he": SpeakerKind.PERSON, "she": SpeakerKind.PERSON, "they": None, "it": None}
-_TOKEN = re.compile(r"\u2592+|[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019.&-]*|[,;:()\[\]]|\S")
+_TOKEN = re.compile(r"\u2592+|[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019&-]*(?:\.[\w\u00c0-\u024f'\u2019&-]+)*|[,;:()\[\]]|\S")
 _OBJECT_OF_TELL = re.compile(
     r"\s*(?:(?:the |a )?(?:reporters|journalists|press|media|state media|lawmakers|parliament|"
     r"newspaper|the newspaper|broadcaster|television|news agency|agency|crowd|audience|supporters|"
@@ -227,13 +235,13 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             words.append((tok, ts))
         elif tok[:1].isupper() or low in _PARTICLES or low.startswith("al-"):
             words.append((tok, ts))
-        elif low in _CONNECT and words:
-            words.append((tok, ts))
-        elif low in _DETERMINERS:
+        elif low in _DETERMINERS and not (low == "the" and i > 0 and toks[i - 1][0].lower() in ("of", "and", "for", "to", "within", "from")):
             words.append((tok, ts))
             i -= 1
             break
-        elif tok[:1].islower() and tok.isalpha() and len(words) < 8 and (
+        elif low in _CONNECT and words:
+            words.append((tok, ts))
+        elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
         ):
             words.append((tok, ts))
@@ -325,7 +333,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         verb = m.group(1)
         vs, ve = m.start(1), m.end(1)
         before = frame[:vs]
-        if re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", before):
+        if _PASSIVE_BEFORE.search(before):
             continue  # passive: "was reported", "were denied"
         if verb in ("claimed", "claims", "claim") and re.match(r"\s+(?:responsibility|credit)\b", frame[ve:]):
             continue
@@ -343,7 +351,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if verb in _AMBIGUOUS:
             prev_words = before.split()
             pw = prev_words[-1] if prev_words else ""
-            ok = pw.lower() in _SKIP_BACK or (pw[:1].isupper() and len(prev_words) > 1) or pw.endswith(",") or pw.endswith(")")
+            ok = (pw.lower() in _SKIP_BACK or pw.endswith(",") or pw.endswith(")")
+                  or (pw[:1].isupper() and (len(prev_words) > 1 or pw.lower() not in _NOUN_STARTERS))
+                  or _norm(pw) in _VAGUE_HEADS or _norm(pw) in _ORG_HEADS)
             if not ok:
                 continue
         after = frame[ve:]
@@ -351,10 +361,15 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if prev_tok in (",", BLANK) or (not before.strip()):
             if verb in _SAY_VERBS and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s)", after):
                 end, words = _scan_forward(frame, ve, n)
-                if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")):
+                if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and re.match(
+                    r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
+                ):
                     app = _appositive_after(frame, end)
                     return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve)
         if verb in _PARTICIPLES:
+            pw = before.split()[-1] if before.split() else ""
+            if not (pw.endswith(",") or pw[:1].isupper()):
+                continue
             got = _scan_back(frame, vs, 0)
             if got is None or got[1][-1] in (",",):
                 subject = _clause_subject(frame)
@@ -382,13 +397,13 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 if c >= 0:
                     appositive = inner[c + 1:].strip()
                     got = _scan_back(frame, c, floor)
-                    if got is not None and (appositive.startswith(("the ", "a ", "an ")) and any(
+                    if got is not None and (True and any(
                             w[:1].isupper() for w in appositive.split())) and not any(w[:1].isupper() for w in got[1][1:]) and got[1][0].lower() in _DETERMINERS:
                         # "One of these groups, the Syrian Democratic Forces (SDF), opposed": the name is the appositive
                         s2, w2 = _scan_forward(frame, frame.find(appositive, c), c + 1 + len(appositive) + 1)
                         if w2:
                             got, appositive = (got[0], w2), None
-            if got is None and re.search(r"\band\s*$", before) and verb in _SAY_VERBS:
+            if got is None and re.search(r"\b(?:and|but)\s*$", before) and verb in _SAY_VERBS:
                 subject = _clause_subject(frame)
                 if subject is not None:
                     words, app = subject
@@ -411,6 +426,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve)
     if acc is not None:
         end, words = _scan_forward(frame, acc.end(), n)
+        pm = re.match(r"(him|her|them|it)\b", frame[acc.end():])
+        if pm:
+            end, words = acc.end() + pm.end(), [{"him": "he", "her": "she", "them": "they", "it": "it"}[pm.group(1)]]
         if words:
             pre = frame[:acc.start()].rstrip()
             if pre.endswith(",") and not _is_intro(pre):
@@ -542,6 +560,8 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
             return _clean_name(name), role_app or role or None
     # possessive affiliation: "BBC's Jonathan Marcus"
     for i, w in enumerate(words[:-1]):
+        if "of" in low[:i]:
+            break
         if w.endswith("'s") and all(x[:1].isupper() for x in words[i + 1:]) and len(words) - i - 1 >= 2:
             return _clean_name(" ".join(words[i + 1:])), role_app or w[:-2]
     of_idx = next((i for i, w in enumerate(words) if w.lower() == "of" and i > 0), None)
@@ -556,4 +576,6 @@ def _clean_name(name: str) -> str:
     name = name.strip().strip(",;:").strip()
     if name.endswith("'s"):
         name = name[:-2]
+    if name.endswith(".") and "." not in name[:-1].split()[-1] if name.split() else False:
+        name = name[:-1]
     return name

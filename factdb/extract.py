@@ -207,7 +207,7 @@ _OPINION = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r",?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
-    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b"
+    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b"
 )
 _DO_NOT = re.compile(r"\b(do|does|did)(?:\s+not|n['\u2019]t)\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
 _AUX_NOT = re.compile(
@@ -216,7 +216,9 @@ _AUX_NOT = re.compile(
     r"|\b(won|can)['\u2019]t\b|\b(can)not\b",
     re.IGNORECASE,
 )
-_NOT = re.compile(r"\s*\bnot(?:\s+yet)?\b|\s*\bnever\b", re.IGNORECASE)
+_NOT = re.compile(r"\s*\bnot(?:\s+yet)?\b(?!\s+\w+ing\b)(?!\s+only\b)|\s*\bnever\b", re.IGNORECASE)
+# "told not to": the negation belongs to an instruction, not to the claim
+_INSTRUCTION_BEFORE = re.compile(r"\b(?:told|asked|ordered|urged|warned|advised|decided|agreed|chose|promised|instructed)\s*$", re.IGNORECASE)
 _NO_ONE = re.compile(r"\b(no one|nobody|nothing|none|no longer)\b", re.IGNORECASE)
 _NO_DET = re.compile(r"\b[Nn]o\s+(?=[a-zA-Z])")
 _EMBEDDED_DENIAL = re.compile(
@@ -326,6 +328,8 @@ def _remove_negation(text: str) -> tuple[str, int]:
 
     def not_(m: re.Match[str]) -> str:
         nonlocal flips
+        if _INSTRUCTION_BEFORE.search(m.string, 0, m.start()):
+            return m.group(0)
         flips += 1
         return ""
 
@@ -440,8 +444,10 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
         return ctx.last_person or ctx.last
     if low in ("they", "it", "them"):
         return ctx.last_org or ctx.last
-    if low in ("i", "we", "you"):
-        return None
+    if low in ("i", "my"):
+        return ctx.last_person or ctx.last
+    if low in ("we", "you", "our"):
+        return ctx.last
     words = low.split()
     if len(words) == 2 and words[0] in ("the", "this") and words[1] in _GENERIC_ORG and ctx.last_org is not None:
         if words[1] in ctx.last_org.name.lower() or words[1] in ("agency", "website", "site", "newspaper", "outlet"):
