@@ -105,6 +105,7 @@ _KNOWN_ORGS = frozenset(
     """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
     facebook google amnesty greenpeace unicef unesco who nato opec""".split()
 )
+_NOT_HEADS = frozenset("one same other first last latest next time day year way fact case end".split())
 _NOUN_STARTERS = frozenset(
     "initial some the these those early media unconfirmed new such conflicting latest recent official "
     "first further other local several many press news".split()
@@ -208,6 +209,8 @@ def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
     head = low[-1]
     if head in _VAGUE_HEADS or head in _ORG_HEADS or head in ROLE_WORDS:
         return True
+    if len(words) >= 2 and (low[0] in _DETERMINERS or words[0].endswith(("'s", "\u2019s"))) and words[-1].isalpha() and words[-1].islower():
+        return True
     caps = [w for i, w in enumerate(words) if w[:1].isupper() and not (i == 0 and first_in_sentence and _norm(w) in _DETERMINERS)]
     return bool(caps) and words[-1][:1].isupper() or (words[-1].endswith(")") and bool(caps))
 
@@ -241,6 +244,10 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             break
         elif low in _CONNECT and words:
             words.append((tok, ts))
+        elif not words and tok.isalpha() and tok.islower() and i > 0 and (
+            toks[i - 1][0].lower() in _DETERMINERS or toks[i - 1][0].endswith(("'s", "\u2019s"))
+        ) and low not in _NOT_HEADS:
+            words.append((tok, ts))  # "the auditor said": a determiner and one noun
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
         ):
@@ -557,7 +564,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         name = " ".join(name_words)
         role = " ".join(role_words + role_tail)
         if name and any(w[:1].isupper() for w in name_words):
-            return _clean_name(name), role_app or role or None
+            return _clean_name(name), role or role_app or None
     # possessive affiliation: "BBC's Jonathan Marcus"
     for i, w in enumerate(words[:-1]):
         if "of" in low[:i]:

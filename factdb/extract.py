@@ -185,11 +185,10 @@ _WORDS = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w'\u2019-]*")
 # ---------------------------------------------------------------- stance, hedging, opinion
 
 _HEDGES = re.compile(
-    r"\b(allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
-    r"supposedly|purportedly|suspected|believed to|thought to|expected to|feared|may|might|could|"
+    r"\b((?i:allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
+    r"supposedly|purportedly|suspected|believed to|thought to|expected to|feared|"
     r"suggests?|speculated|estimated|estimating|estimates|I think|it appears|seems to|appears to|"
-    r"if provoked|if)\b",
-    re.IGNORECASE,
+    r"if provoked|if)|may|might|could|May(?= (?:be|have|not)\b)|Might|Could)\b"
 )
 _HEDGE_ADVERBS = re.compile(
     r"\s*\b(?:reportedly|allegedly|apparently|presumably|supposedly|purportedly|probably|possibly)\b,?"
@@ -235,14 +234,15 @@ _NO_EVIDENCE = re.compile(
 )
 _SUGGESTION_THAT = re.compile(
     r"^(?:the|any|these|those|all|such|a)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
-    r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\s*(?:that\s+(.+)|(?:from|by|of)\s+[^,]+?(?:\s+as\s+\w+)?$|"
-    r"\s+as\s+\w+.*$|$)",
+    r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\s*(?:that\s+(.+)|(?:from|by|of|about)\s+[^,]+?(?:\s+as\s+\w+)?|as\s+\w+.*|)$",
     re.IGNORECASE,
 )
 _LYING = re.compile(
     r"^(.{8,}?)\s+(?:is|are|was|were)\s+(?:lying|false|untrue|baseless|groundless|a lie|lies|fabricated|fake)\b",
     re.IGNORECASE,
 )
+_ACCUSED_OF = re.compile(r"^(.{2,80}?)\s+of\s+([a-z]+ing)\b(.*)$")
+_PRONOUN_SUBJECT = re.compile(r"^(he|she|it|they)\s+(?=(?:had|has|have|was|were|is|are|would|will|could|did|does|[a-z]+ed)\b)", re.IGNORECASE)
 _IRREGULAR_PAST = {
     "be": "was", "have": "had", "do": "did", "go": "went", "say": "said", "make": "made", "take": "took",
     "give": "gave", "come": "came", "see": "saw", "know": "knew", "get": "got", "find": "found",
@@ -255,6 +255,7 @@ _IRREGULAR_PAST = {
     "flee": "fled", "hit": "hit", "seek": "sought", "catch": "caught", "teach": "taught", "buy": "bought",
     "break": "broke", "choose": "chose", "drive": "drove", "fly": "flew", "rise": "rose", "steal": "stole",
     "strike": "struck", "throw": "threw", "wear": "wore", "withdraw": "withdrew", "forget": "forgot",
+    "hide": "hid", "spread": "spread", "lie": "lied",
 }
 
 
@@ -269,6 +270,21 @@ def _past(verb: str) -> str:
     if re.search(r"^[^aeiou]*[aeiou][bdgklmnprt]$", v) and len(v) <= 4:
         return v + v[-1] + "ed"
     return v + "ed"
+
+
+def _past_from_gerund(word: str) -> str:
+    """The past tense of the verb in a gerund: "covering" -> "covered", "using" -> "used", "hiding" -> "hid".
+
+    Stem + "ed" is right for regular verbs, whether they drop an "e" (us-ing -> us-ed) or double
+    a consonant (rigg-ing -> rigg-ed); irregular verbs come from a table.
+    """
+    stem = word[:-3]
+    if len(stem) == 2 and stem.endswith("y"):  # lying, dying
+        return stem[0] + "ied"
+    for base in (stem, stem + "e"):
+        if base in _IRREGULAR_PAST:
+            return _IRREGULAR_PAST[base]
+    return stem + "ed"
 
 
 def _third_person(verb: str) -> str:
@@ -378,10 +394,16 @@ _NOT_ENTITY = frozenset(
 )
 
 
-def _entities(text: str) -> tuple[str, ...]:
+def _entities(text: str, first_is_start: bool = True, known: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Capitalised names, places and organisations in ``text`` (honorifics and titles removed)."""
     out: list[str] = []
+    lead = len(text) - len(text.lstrip("\"'\u201c "))
     for m in _ENTITY.finditer(text):
         words = m.group(0).split()
+        if m.start() <= lead and first_is_start and len(words) == 1 and not (
+            words[0][1:].lower() != words[0][1:] or (known and words[0] in known) or m.group(0).lower() in HONORIFICS
+        ):
+            continue  # a capital only because the sentence starts here
         while words and (words[0].lower().strip(".,") in _NOT_ENTITY or words[0].lower() in HONORIFICS):
             words = words[1:]
         while words and words[-1].lower() in ("of", "the", "for", "and", "de", "al", "bin"):
@@ -642,6 +664,7 @@ def _candidate(
             if m.group(1):
                 content = m.group(1)
             else:
+                content = re.sub(r"\s+as\s+\w+\W*$", "", content)
                 previous = next((c for c in reversed(ctx.claims) if c.speaker and (speaker is None or c.speaker != speaker.name)), None)
                 if previous is not None:
                     content = previous.proposition
@@ -668,9 +691,22 @@ def _candidate(
     m = re.match(r"^(?:any|the)\s+suggestions?\s+that\s+(.+)$", content, re.I)
     if m:
         content = m.group(1)
+    if own is not None and own.verb in ("accused", "accuses", "accusing"):
+        m = _ACCUSED_OF.match(content)
+        if m:
+            content = f"{m.group(1)} {_past_from_gerund(m.group(2))}{m.group(3)}"
+    elif own is not None and own.verb in ("urged", "urges", "called"):
+        m = re.match(r"^(.{2,80}?)\s+to\s+(\w+)(.*)$", content)
+        if m and own.verb != "called":
+            content = f"{m.group(1)} should {m.group(2)}{m.group(3)}"
+    if speaker is not None and own is not None and own.structure in ("subject", "participle"):
+        pm = _PRONOUN_SUBJECT.match(content)
+        if pm and ((pm.group(1).lower() in ("he", "she")) == (speaker.kind is SpeakerKind.PERSON)):
+            content = speaker.name + content[pm.end(1):]
     content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg
+    entities = _entities(re.sub(r"\s+", " ", content), first_is_start=sentence.lstrip("\"'\u201c ").startswith(content.strip()[:12]), known=ctx.surnames)
     proposition = _finish(re.sub(r"\s+", " ", content))
     if len(_WORDS.findall(proposition)) < 2:
         proposition = _finish(_clean_text(_strip_honorifics(sentence)))
@@ -695,7 +731,7 @@ def _candidate(
         hedged=hedge_cue is not None,
         hedge_cue=hedge_cue,
         quantities=find_quantities(sentence),
-        entities=_entities(proposition),
+        entities=entities,
         is_opinion=is_opinion,
     )
 
