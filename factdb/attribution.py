@@ -300,6 +300,13 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
             if depth == 0:
                 break
             depth -= 1
+        elif depth == 0 and not words and tok.isalpha() and tok.islower() and re.match(r"\s+[A-Z]", frame[te:te + 2]):
+            pass  # "said engineer Paul Brandt": a lower-case title before the name
+        elif depth == 0 and len(words) == 1 and words[0].lower() in _DETERMINERS and tok.isalpha() and tok.islower() and re.match(
+            r"\s*(?:$|[,;.:!?\u2592])", frame[te:]
+        ):
+            words.append(tok)  # "said the engineer."
+            return te, words
         elif depth == 0 and not (
             tok[:1].isupper() or low in _PARTICLES or low.startswith("al-") or low in _CONNECT
             or low in _DETERMINERS or (tok.isalpha() and _modifier_ok(low))
@@ -366,7 +373,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         after = frame[ve:]
         # Inverted: '"...," said Delfin Lorenzana' / '..., said the ministry.'
         if prev_tok in (",", BLANK) or (not before.strip()):
-            if verb in _SAY_VERBS and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s)", after):
+            if verb in _SAY_VERBS and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s|[a-z]+\s+[A-Z])", after):
                 end, words = _scan_forward(frame, ve, n)
                 if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and re.match(
                     r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
@@ -565,6 +572,13 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         role = " ".join(role_words + role_tail)
         if name and any(w[:1].isupper() for w in name_words):
             return _clean_name(name), role or role_app or None
+    # a lower-case description before a name: "engineer Paul Brandt"
+    if len(words) >= 2 and words[-1][:1].isupper() and any(w.islower() and w.isalpha() for w in words[:-1]):
+        k = len(words)
+        while k > 0 and (words[k - 1][:1].isupper() or low[k - 1] in _PARTICLES):
+            k -= 1
+        if 0 < k < len(words) and "of" not in low[:k] and not any(low[j] in _ORG_HEADS or low[j] in _VAGUE_HEADS for j in range(len(words))):
+            return _clean_name(" ".join(words[k:])), role_app or " ".join(words[:k])
     # possessive affiliation: "BBC's Jonathan Marcus"
     for i, w in enumerate(words[:-1]):
         if "of" in low[:i]:

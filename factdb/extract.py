@@ -450,7 +450,7 @@ class _Context:
     def learn_names(self, text: str) -> None:
         for m in re.finditer(r"\b([A-Z][a-z\u00e0-\u00ff]+)\s+((?:(?:al|bin|de|dela|van|von)\s+)?[A-Z][a-z\u00e0-\u00ff-]+)\b", text):
             first = m.group(1)
-            if first.lower() in _NOT_ENTITY or first.lower() in ROLE_WORDS:
+            if first.lower() in _NOT_ENTITY or first.lower() in ROLE_WORDS or first.lower() in HONORIFICS:
                 continue
             last = m.group(2).split()[-1]
             self.surnames.setdefault(last, f"{first} {m.group(2)}")
@@ -659,7 +659,7 @@ def _candidate(
         negative_frame = False
     if negative_frame:
         flips += 1
-        m = _SUGGESTION_THAT.match(content)
+        m = _SUGGESTION_THAT.match(content.rstrip(" .;:!\"'\u201d"))
         if m:
             if m.group(1):
                 content = m.group(1)
