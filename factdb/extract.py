@@ -259,7 +259,14 @@ _IRREGULAR_PAST = {
 }
 
 
+_DOUBLING = frozenset(
+    """admit commit permit omit submit emit transmit regret occur recur refer prefer confer deter transfer incur
+    equip forbid upset""".split()
+)
+
+
 def _past(verb: str) -> str:
+    """The simple past of a base verb: "reject" -> "rejected", "stop" -> "stopped", "say" -> "said"."""
     v = verb.lower()
     if v in _IRREGULAR_PAST:
         return _IRREGULAR_PAST[v]
@@ -267,8 +274,8 @@ def _past(verb: str) -> str:
         return v + "d"
     if re.search(r"[^aeiou]y$", v):
         return v[:-1] + "ied"
-    if re.search(r"^[^aeiou]*[aeiou][bdgklmnprt]$", v) and len(v) <= 4:
-        return v + v[-1] + "ed"
+    if v in _DOUBLING or (re.search(r"^[^aeiou]*[aeiou][bdgklmnprt]$", v) and len(v) <= 4) or re.search(r"[^aeiou][aeiou]l$", v):
+        return v + v[-1] + "ed"  # stop -> stopped, admit -> admitted, cancel -> cancelled (British spelling)
     return v + "ed"
 
 
@@ -648,6 +655,10 @@ def _candidate(
     used: Attribution | None, speaker: Speaker | None, ctx: _Context,
 ) -> ClaimCandidate | None:
     content = _content(sentence, frame, own)
+    if own is not None and own.content is not None and own.structure in ("subject", "participle", "relative") and not (
+        own.negative or own.verb in ("accused", "accuses", "accusing", "urged", "urges", "told", "tells", "telling")
+    ) and not _is_clause(content):
+        content = sentence  # "The minister confirmed the plan": an event with an object, not reported speech
     flips = 0
     hedge_cue: str | None = None
     negative_frame = own is not None and own.negative
@@ -734,6 +745,30 @@ def _candidate(
         entities=entities,
         is_opinion=is_opinion,
     )
+
+
+_FINITE = frozenset(
+    """is are was were has have had will would could can may might must should did does do been be being 's
+    found said told took made hit lost left won saw gave came went held led sent fled shot struck fell rose began
+    killed died""".split()
+)
+_CLAUSE_STOP = frozenset("which who whose where whom to".split())
+
+
+def _is_clause(content: str) -> bool:
+    """Whether what follows a reporting verb is a clause ("the plan was dropped") rather than an object ("the plan")."""
+    words = re.findall(r"[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
+    if not words:
+        return False
+    if words[0].lower() in ("that", '"', "\u201c", ":") or content.lstrip()[:1] in ('"', "\u201c", ":"):
+        return True
+    for i, w in enumerate(words[:10]):
+        low = w.lower()
+        if low in _CLAUSE_STOP or w in (",", ";", ":"):
+            return False
+        if i >= 1 and (low in _FINITE or (low.endswith("ed") and len(low) > 4) or low.endswith("n't")):
+            return True
+    return False
 
 
 def _main_clause(text: str) -> str:
