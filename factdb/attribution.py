@@ -60,7 +60,7 @@ _SKIP_BACK = frozenset(
     first separately jointly privately formally openly did does do there here""".split()
 )
 _PARTICLES = frozenset("al bin ibn de del dela della di da dos du van von der den la le el abu ben ter".split())
-_CONNECT = frozenset("of for the and from at 's to on within inside".split())
+_CONNECT = frozenset("of for the and from at 's to on within inside in".split())
 _DETERMINERS = frozenset("the a an its his her their our this that these those some one two several many".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. mx sir dame prof prof. messrs".split())
 ROLE_WORDS = frozenset(
@@ -79,7 +79,8 @@ _VAGUE_HEADS = frozenset(
     """officials official sources source reports report residents protesters critics witnesses experts
     analysts researchers media figures letter statement statements documents document people insiders
     observers lawmakers diplomats investigators authorities activists scientists locals study survey
-    data footage video records rumours rumors""".split()
+    data footage video records rumours rumors associates allies supporters relatives family colleagues
+    aides doctors sources""".split()
 )
 _ORG_HEADS = frozenset(
     """government ministry agency committee service council office army military police forces force
@@ -100,6 +101,11 @@ _COUNTRIES = frozenset(
     indonesia malaysia thailand vietnam myanmar bangladesh taiwan singapore moscow washington beijing
     kyiv kiev tehran london paris berlin brussels ankara riyadh damascus baghdad kabul tokyo seoul
     pyongyang europe nato eu un""".split()
+)
+_COUNTRY_NAMES = frozenset(
+    ["united states", "united kingdom", "united nations", "united arab emirates", "south korea", "north korea",
+     "new zealand", "south africa", "sri lanka", "saudi arabia", "european union", "white house", "hong kong",
+     "czech republic", "el salvador", "costa rica", "ivory coast", "vatican city", "south sudan"]
 )
 _KNOWN_ORGS = frozenset(
     """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
@@ -351,6 +357,10 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             continue  # passive: "was reported", "were denied"
         if verb in ("claimed", "claims", "claim") and re.match(r"\s+(?:responsibility|credit)\b", frame[ve:]):
             continue
+        if verb in ("spoke", "speaking") and BLANK not in frame[ve:]:
+            continue  # "spoke on the phone": an event unless a quotation follows
+        if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
+            continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
         if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
             r"\s+(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
@@ -437,7 +447,18 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         cut = pre.rstrip()
         if cut.endswith(","):
             cut = cut[:-1]
+        if len(cut.split()) < 4 and not cut.endswith(BLANK):
+            if "," in cut or ";" in cut:
+                continue
+            # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
+            whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
+            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve)
         return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve)
+    colon = re.search(r":\s*\u2592", frame)
+    if colon is not None and acc is None:
+        subject = _clause_subject(frame[:colon.start()])
+        if subject is not None and _np_ok(subject[0], True):
+            return Attribution(" ".join(subject[0]), subject[1], "stated", False, (colon.end() - 1, n), "colon", colon.start())
     if acc is not None:
         end, words = _scan_forward(frame, acc.end(), n)
         pm = re.match(r"(him|her|them|it)\b", frame[acc.end():])
@@ -496,6 +517,10 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
     if not words:
         return SpeakerKind.UNKNOWN
     low = [_norm(w) for w in words]
+    prep = next((i for i, w in enumerate(low) if i > 0 and w in ("of", "in", "at", "from", "for", "within")), None)
+    head = (low[prep - 1] if prep is not None else low[-1]).strip("()")
+    if head in _VAGUE_HEADS and not role:
+        return SpeakerKind.UNKNOWN
     head = low[-1].strip("()")
     if head in _VAGUE_HEADS or (len(words) <= 3 and any(w in _VAGUE_HEADS for w in low) and low[0] in ("a", "an", "some", "initial", "anonymous")):
         return SpeakerKind.UNKNOWN
@@ -513,6 +538,8 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
             return SpeakerKind.ORGANISATION
         return SpeakerKind.PERSON if role else (SpeakerKind.PERSON if words[0][:1].isupper() else SpeakerKind.UNKNOWN)
     if any(w in _COUNTRIES for w in low) and not role:
+        return SpeakerKind.ORGANISATION
+    if " ".join(low) in _COUNTRY_NAMES:
         return SpeakerKind.ORGANISATION
     if any(w in _ORG_HEADS for w in low):
         return SpeakerKind.ORGANISATION
@@ -540,7 +567,14 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
             role_app = re.sub(r"^(?:the|a|an)\s+", "", app)
     if not words:
         return np.strip(), role_app
+    while len(words) > 1 and words[0].lower() in ("his", "her", "its", "their", "our"):
+        words = words[1:]
     words = [w for w in words if w.lower() not in HONORIFICS] or words
+    if role_app and _norm(words[-1]) in ROLE_WORDS and re.fullmatch(
+        r"(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)(?:\s+(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)){1,3}", role_app
+    ):
+        # "a State Department spokesperson, Morgan Ortagus, said": the appositive is the name
+        return _clean_name(role_app), " ".join(words)
     low = [_norm(w) for w in words]
     # an "of ..." tail after a name: "Graciano Mijares of the police", "Hassan Rouhani of Iran"
     last_role = max((i for i, w in enumerate(low) if w in ROLE_WORDS), default=-1)
@@ -585,7 +619,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
             break
         if w.endswith("'s") and all(x[:1].isupper() for x in words[i + 1:]) and len(words) - i - 1 >= 2:
             return _clean_name(" ".join(words[i + 1:])), role_app or w[:-2]
-    of_idx = next((i for i, w in enumerate(words) if w.lower() == "of" and i > 0), None)
+    of_idx = next((i for i, w in enumerate(words) if w.lower() == "of" and i > 1), None)
     if of_idx is not None and all(x[:1].isupper() or _norm(x) in _PARTICLES for x in words[:of_idx]) and of_idx <= 4 and not any(
         _norm(x) in _ORG_HEADS for x in words[:of_idx]
     ) and not any(_norm(x) in _COUNTRIES for x in words[:of_idx]) and low[0] not in _VAGUE_HEADS:
@@ -595,6 +629,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
 
 def _clean_name(name: str) -> str:
     name = name.strip().strip(",;:").strip()
+    name = name.replace("( ", "(").replace(" )", ")")
     if name.endswith("'s"):
         name = name[:-2]
     if name.endswith(".") and "." not in name[:-1].split()[-1] if name.split() else False:

@@ -434,6 +434,11 @@ def _entities(text: str, first_is_start: bool = True, known: dict[str, str] | No
 
 # ---------------------------------------------------------------- extraction
 
+_PERSON_NAME = re.compile(
+    r"\b([A-Z][^\W\d_]+)((?:\s+(?:(?:al|bin|ibn|de|dela|van|von)\s+)?[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?){1,2})\b"
+)
+
+
 class _Context:
     """What is carried from sentence to sentence: the last speakers, known full names, last claims."""
 
@@ -455,12 +460,14 @@ class _Context:
             self.last_org = speaker
 
     def learn_names(self, text: str) -> None:
-        for m in re.finditer(r"\b([A-Z][a-z\u00e0-\u00ff]+)\s+((?:(?:al|bin|de|dela|van|von)\s+)?[A-Z][a-z\u00e0-\u00ff-]+)\b", text):
+        for m in _PERSON_NAME.finditer(text):
             first = m.group(1)
             if first.lower() in _NOT_ENTITY or first.lower() in ROLE_WORDS or first.lower() in HONORIFICS:
                 continue
             last = m.group(2).split()[-1]
-            self.surnames.setdefault(last, f"{first} {m.group(2)}")
+            if last.lower() in ROLE_WORDS or last.lower() in _NOT_ENTITY:
+                continue
+            self.surnames.setdefault(last, f"{first}{m.group(2)}")
 
 
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
