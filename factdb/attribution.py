@@ -33,7 +33,7 @@ _SAY_VERBS = (
     "maintained maintains predicted predicts promised promises pledged vowed threatened threatens "
     "conceded concluded suggested suggests believe believes believed tweeted speculated mentioned "
     "declared declares disclosed testified observed remarked replied responded recalled stressed "
-    "emphasised emphasized assured reiterated repeated read reads described describes called calls "
+    "emphasised emphasized assured reiterated repeated read reads described describes called calls commented comments "
     "accused accuses urged urges demanded suggest cited quoted defended defends criticised criticized "
     "condemned blamed spoke"
 ).split()
@@ -73,7 +73,7 @@ ROLE_WORDS = frozenset(
     vice-president vp counsel officer lord baron cardinal bishop archbishop rabbi imam cleric
     coordinator administrator commissioner councillor councilor congressman congresswoman lawmaker
     mp member expert economist scientist doctor nurse witness activist diplomat strategist
-    superintendent marshal major mayor-elect president-elect candidate""".split()
+    superintendent marshal major mayor-elect president-elect candidate justice mp""".split()
 )
 _VAGUE_HEADS = frozenset(
     """officials official sources source reports report residents protesters critics witnesses experts
@@ -82,13 +82,17 @@ _VAGUE_HEADS = frozenset(
     data footage video records rumours rumors associates allies supporters relatives family colleagues
     aides doctors sources""".split()
 )
+_PERSON_NOUNS = frozenset(
+    """protester resident witness student activist worker survivor soldier villager passenger eyewitness
+    engineer teacher nurse farmer""".split()
+)
 _ORG_HEADS = frozenset(
     """government ministry agency committee service council office army military police forces force
     movement church party department authority court commission company group organisation organization
     coalition navy guard center centre institute university college hospital website site newspaper
     network channel tv union bank board administration embassy parliament congress senate cabinet
     kremlin pentagon federation association league foundation corporation inc fund team campaign
-    command directorate bureau unit regime opposition junta media outlet paper daily times post press
+    command directorate bureau unit regime house opposition junta media outlet paper daily times post press
     tass reuters bbc cnn nbc pbs abc cbs afp ap yonhap kcna xinhua interfax ria broadcaster radio
     television station commission secretariat alliance front brigade militia corps taliban
     houthis hezbollah hamas isis isil""".split()
@@ -110,6 +114,15 @@ _COUNTRY_NAMES = frozenset(
 _KNOWN_ORGS = frozenset(
     """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
     facebook google amnesty greenpeace unicef unesco who nato opec""".split()
+)
+_INVERTIBLE = frozenset(
+    """said says added adds wrote writes continued continues explained noted notes asked replied told warned insisted
+    stated claimed claims reported recalled stressed observed remarked responded tweeted argued argues commented
+    comments cautioned countered conceded""".split()
+)
+_QUOTE_ONLY = frozenset(
+    """spoke speaking continued continues added adds wrote writes read reads explained explains noted notes replied
+    responded recalled stressed observed remarked repeated reiterated testified""".split()
 )
 _NOT_HEADS = frozenset("one same other first last latest next time day year way fact case end".split())
 _NOUN_STARTERS = frozenset(
@@ -133,7 +146,7 @@ _INTRO_WORDS = frozenset(
     meanwhile however separately also recently subsequently for since as with following despite while
     when then overnight this that monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december but and so in a
-    referring writing responding asked addressing""".split()
+    referring writing responding asked addressing by until from within amid under throughout per among""".split()
 )
 _REL_CUT = re.compile(r"\s+(?:who|which|that|whose)\s+.*$")
 
@@ -213,7 +226,7 @@ def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
     if len(words) == 1 and low[0] in _PRONOUNS:
         return True
     head = low[-1]
-    if head in _VAGUE_HEADS or head in _ORG_HEADS or head in ROLE_WORDS:
+    if head in _VAGUE_HEADS or head in _ORG_HEADS or head in ROLE_WORDS or head in _PERSON_NOUNS:
         return True
     if len(words) >= 2 and (low[0] in _DETERMINERS or words[0].endswith(("'s", "\u2019s"))) and words[-1].isalpha() and words[-1].islower():
         return True
@@ -250,6 +263,10 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             break
         elif low in _CONNECT and words:
             words.append((tok, ts))
+        elif not words and low in _PRONOUNS:
+            words.append((tok, ts))
+            i -= 1
+            break
         elif not words and tok.isalpha() and tok.islower() and i > 0 and (
             toks[i - 1][0].lower() in _DETERMINERS or toks[i - 1][0].endswith(("'s", "\u2019s"))
         ) and low not in _NOT_HEADS:
@@ -288,7 +305,7 @@ _MODIFIERS = frozenset(
 
 
 def _modifier_ok(low: str) -> bool:
-    return low in _MODIFIERS or low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS
+    return low in _MODIFIERS or low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or low in _PERSON_NOUNS
 
 
 def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
@@ -306,8 +323,10 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
             if depth == 0:
                 break
             depth -= 1
-        elif depth == 0 and not words and tok.isalpha() and tok.islower() and re.match(r"\s+[A-Z]", frame[te:te + 2]):
-            pass  # "said engineer Paul Brandt": a lower-case title before the name
+        elif depth == 0 and tok.isalpha() and tok.islower() and all(w.islower() for w in words) and len(words) < 3 and re.match(
+            r"(?:\s+[a-z]+){0,2}\s+[A-Z]", frame[te:te + 40]
+        ):
+            pass  # "wrote student protester Joshua Wong": a lower-case title before the name
         elif depth == 0 and len(words) == 1 and words[0].lower() in _DETERMINERS and tok.isalpha() and tok.islower() and re.match(
             r"\s*(?:$|[,;.:!?\u2592])", frame[te:]
         ):
@@ -334,9 +353,11 @@ def _is_intro(text: str) -> bool:
     if not t:
         return True
     words = t.split()
+    first = words[0].lower().strip("\u2592")
+    if first in _INTRO_WORDS and len(words) <= 20:
+        return True
     if len(words) > 12:
         return False
-    first = words[0].lower().strip("\u2592")
     return first in _INTRO_WORDS or first.endswith("ing") or bool(re.match(r"\d", first))
 
 
@@ -357,8 +378,14 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             continue  # passive: "was reported", "were denied"
         if verb in ("claimed", "claims", "claim") and re.match(r"\s+(?:responsibility|credit)\b", frame[ve:]):
             continue
-        if verb in ("spoke", "speaking") and BLANK not in frame[ve:]:
-            continue  # "spoke on the phone": an event unless a quotation follows
+        if verb in _QUOTE_ONLY and BLANK not in frame and not re.match(r"\s*(?:that\b|:)", frame[ve:]):
+            continue  # "spoke on the phone", "violence continued": events unless they frame a quotation
+        if verb in ("accused", "accuses") and re.match(r"\s+of\b", frame[ve:]):
+            continue  # "people accused of crimes": a participle, not an accusation
+        if verb in ("called", "calls") and not any(w[:1].isupper() for w in before.split()[-4:]) and not re.search(
+            r"\b(?:officials|government|ministry|police|he|she|they|it)\s*$", before, re.I
+        ):
+            continue  # "a holiday called National Day"
         if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
             continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
@@ -383,7 +410,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         after = frame[ve:]
         # Inverted: '"...," said Delfin Lorenzana' / '..., said the ministry.'
         if prev_tok in (",", BLANK) or (not before.strip()):
-            if verb in _SAY_VERBS and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s|[a-z]+\s+[A-Z])", after):
+            if verb in _INVERTIBLE and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s|(?:(?!(?:an?|the|from|of|to|in|on|at|for|with|by)\s)[a-z]+\s+){1,3}[A-Z])", after):
                 end, words = _scan_forward(frame, ve, n)
                 if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and re.match(
                     r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
@@ -396,7 +423,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 continue
             got = _scan_back(frame, vs, 0)
             if got is None or got[1][-1] in (",",):
-                subject = _clause_subject(frame)
+                cut = max(before.rfind(" and the "), before.rfind("; "), before.rfind(" but the "))
+                subject = _clause_subject(frame[cut + 5:vs] if cut > 0 else frame[:vs])
                 if subject is None:
                     continue
                 words, app = subject
@@ -448,7 +476,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if cut.endswith(","):
             cut = cut[:-1]
         if len(cut.split()) < 4 and not cut.endswith(BLANK):
-            if "," in cut or ";" in cut:
+            if "," in cut or ";" in cut or pre.rstrip().endswith(","):
                 continue
             # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
             whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
@@ -524,7 +552,7 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
     head = low[-1].strip("()")
     if head in _VAGUE_HEADS or (len(words) <= 3 and any(w in _VAGUE_HEADS for w in low) and low[0] in ("a", "an", "some", "initial", "anonymous")):
         return SpeakerKind.UNKNOWN
-    if head in ROLE_WORDS:
+    if head in ROLE_WORDS or head in _PERSON_NOUNS:
         return SpeakerKind.PERSON
     if any(w in _ORG_HEADS for w in low) or any(w.isupper() and len(w.strip("()")) >= 2 for w in words):
         if role is None or not role:
@@ -563,14 +591,18 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         app = _REL_CUT.sub("", app)
         first = app.split()[0].lower() if app.split() else ""
         if first not in ("in", "on", "at", "citing", "speaking", "who", "which", "quoting", "via", "with", "during",
-                         "after", "before", "according", "also", "however", "writing", "reportedly"):
+                         "after", "before", "according", "also", "however", "writing", "reportedly") and not re.match(
+                             r"[a-z]+(?:ed|ing)$", first):
             role_app = re.sub(r"^(?:the|a|an)\s+", "", app)
     if not words:
         return np.strip(), role_app
     while len(words) > 1 and words[0].lower() in ("his", "her", "its", "their", "our"):
         words = words[1:]
+    if any(_norm(w) in ROLE_WORDS for w in words) and any("(" in w for w in words):
+        words = " ".join(words)
+        words = re.sub(r"\s*\(\s*[^()]*?\s*\)", "", words).split()  # "Member of Parliament (MP) Yvette Cooper"
     words = [w for w in words if w.lower() not in HONORIFICS] or words
-    if role_app and _norm(words[-1]) in ROLE_WORDS and re.fullmatch(
+    if role_app and any(_norm(w) in ROLE_WORDS for w in words) and re.fullmatch(
         r"(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)(?:\s+(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)){1,3}", role_app
     ):
         # "a State Department spokesperson, Morgan Ortagus, said": the appositive is the name

@@ -215,6 +215,9 @@ _AUX_NOT = re.compile(
     r"|\b(won|can)['\u2019]t\b|\b(can)not\b",
     re.IGNORECASE,
 )
+_LEADING_SUBORDINATE = re.compile(
+    r"^(?:If|Unless|Although|Though|While|Whereas|Because|Since|When|Whether|Even if|Even though|Once|Until)\b[^,]{3,150},\s*"
+)
 _NOT = re.compile(r"\s*\bnot(?:\s+yet)?\b(?!\s+\w+ing\b)(?!\s+only\b)|\s*\bnever\b", re.IGNORECASE)
 # "told not to": the negation belongs to an instruction, not to the claim
 _INSTRUCTION_BEFORE = re.compile(r"\b(?:told|asked|ordered|urged|warned|advised|decided|agreed|chose|promised|instructed)\s*$", re.IGNORECASE)
@@ -270,6 +273,9 @@ def _past(verb: str) -> str:
     v = verb.lower()
     if v in _IRREGULAR_PAST:
         return _IRREGULAR_PAST[v]
+    for prefix in ("mis", "re", "over", "under", "out", "with", "fore", "up", "be"):
+        if v.startswith(prefix) and v[len(prefix):] in _IRREGULAR_PAST:
+            return prefix + _IRREGULAR_PAST[v[len(prefix):]]  # mislead -> misled
     if v.endswith("e"):
         return v + "d"
     if re.search(r"[^aeiou]y$", v):
@@ -289,8 +295,8 @@ def _past_from_gerund(word: str) -> str:
     if len(stem) == 2 and stem.endswith("y"):  # lying, dying
         return stem[0] + "ied"
     for base in (stem, stem + "e"):
-        if base in _IRREGULAR_PAST:
-            return _IRREGULAR_PAST[base]
+        if base in _IRREGULAR_PAST or any(base.startswith(p) and base[len(p):] in _IRREGULAR_PAST for p in ("mis", "re", "over", "under")):
+            return _past(base)
     return stem + "ed"
 
 
@@ -309,6 +315,9 @@ def _third_person(verb: str) -> str:
 
 def _remove_negation(text: str) -> tuple[str, int]:
     """``text`` with negation removed from its main clause, and how many negations were removed."""
+    lead = _LEADING_SUBORDINATE.match(text)
+    prefix = text[: lead.end()] if lead else ""
+    text = text[len(prefix):]
     brk = _CLAUSE_BREAK.search(text, 3)
     head, tail = (text[: brk.start()], text[brk.start():]) if brk else (text, "")
     flips = 0
@@ -357,7 +366,7 @@ def _remove_negation(text: str) -> tuple[str, int]:
         return ""
 
     head = _NOT.sub(not_, head)
-    return head + tail, flips
+    return prefix + head + tail, flips
 
 
 def _clean_text(text: str) -> str:
@@ -461,13 +470,12 @@ class _Context:
 
     def learn_names(self, text: str) -> None:
         for m in _PERSON_NAME.finditer(text):
-            first = m.group(1)
-            if first.lower() in _NOT_ENTITY or first.lower() in ROLE_WORDS or first.lower() in HONORIFICS:
+            words = m.group(0).split()
+            while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in ROLE_WORDS or words[0].lower() in HONORIFICS):
+                words = words[1:]
+            if len(words) < 2 or words[-1].lower() in ROLE_WORDS or words[-1].lower() in _NOT_ENTITY:
                 continue
-            last = m.group(2).split()[-1]
-            if last.lower() in ROLE_WORDS or last.lower() in _NOT_ENTITY:
-                continue
-            self.surnames.setdefault(last, f"{first}{m.group(2)}")
+            self.surnames.setdefault(words[-1], " ".join(words))
 
 
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
@@ -495,6 +503,8 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
         name = ctx.surnames[name]
     known = set(ctx.surnames.values()) | set(ctx.surnames)
     kind = speaker_kind(name, role, known)
+    if kind is SpeakerKind.PERSON and " " not in name and low.startswith("the ") and name[:1].isupper() and name not in known:
+        kind = SpeakerKind.ORGANISATION  # "the Guardian", "the Church": a definite article before a single name
     return Speaker(name, role, kind)
 
 
@@ -814,4 +824,8 @@ def _content(sentence: str, frame: str, att: Attribution | None) -> str:
                           r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|on\s+Twitter|in\s+a\s+statement"
                           r"|in\s+an\s+interview|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?", "", body)
         body = re.sub(r"^\s*[,:]\s*", "", body)
+        # "said at a press conference: "..."": the quotation is the claim
+        m = re.match(r"^[^\"\u201c:,]{0,60}[:,]\s*(?=[\"\u201c])", body)
+        if m:
+            body = body[m.end():]
     return body

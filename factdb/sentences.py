@@ -86,7 +86,7 @@ def _is_boundary(text: str, term_start: int, term_end: int, para_end: int) -> bo
         return False
     if low in _MAYBE_END or ("." in word and len(word) <= 6):
         if low in ("a.m", "p.m"):
-            return bool(opener) or first.isupper()
+            return first.isupper() and "(" not in opener and "[" not in opener
         following = re.match(r"[A-Za-z']+", text[nxt.start(2):nxt.start(2) + 20])
         return bool(following) and following.group(0).lower() in _OPENERS
     return True

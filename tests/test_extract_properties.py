@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factdb.extract import extract
+from factdb.extract import _extract, extract, parse_document
 from factdb.models import Stance
 from factdb.sentences import split_sentences
 
@@ -28,8 +28,9 @@ _FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthC
 @_FAST
 @given(_ANY_TEXT)
 def test_extraction_never_raises_on_any_text(text):
+    # the pipeline itself, not only the public safety net around it
+    _extract(parse_document(text), True)
     extract(text)
-    extract(text, include_opinions=True)
 
 
 @_FAST
