@@ -124,7 +124,7 @@ _QUOTE_ONLY = frozenset(
     """spoke speaking continued continues added adds wrote writes read reads explained explains noted notes replied
     responded recalled stressed observed remarked repeated reiterated testified""".split()
 )
-_NOT_HEADS = frozenset("one same other first last latest next time day year way fact case end".split())
+_NOT_HEADS = frozenset("one same other first last latest next time day year way fact case end second third latter former".split())
 _NOUN_STARTERS = frozenset(
     "initial some the these those early media unconfirmed new such conflicting latest recent official "
     "first further other local several many press news".split()
@@ -468,9 +468,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         pre = frame[:np_start]
         if pre.rstrip().endswith(BLANK) or (pre.rstrip().endswith(",") and pre.rstrip()[:-1].rstrip().endswith(BLANK)):
             return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve)
-        if _is_intro(pre) or re.search(r"\b(?:that|which|as|and|but|while|because|after|when)\s*$", pre):
-            if re.search(r"\bwhich\s*$", pre):
-                return Attribution(" ".join(words), appositive, verb, negative, (0, len(pre.rstrip(" ,").rstrip())) if False else (ve, n), "relative", ve)
+        if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
+            continue  # a reporting verb in a relative clause: the outlet asserts the main clause
+        if _is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre):
             return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve)
         cut = pre.rstrip()
         if cut.endswith(","):

@@ -457,11 +457,24 @@ class _Context:
         self.last_org: Speaker | None = None
         self.surnames: dict[str, str] = {}
         self.claims: list[ClaimCandidate] = []
+        self.speakers: list[Speaker] = []
+        self.mentioned: Speaker | None = None  # the last person named as a sentence subject
+        self.mentioned_at = -1
+        self.person_at = -1
+        self.sentence_no = 0
+
+    def recent_person(self) -> Speaker | None:
+        """The person "he"/"she" most likely points to: the later of the last person speaker and subject."""
+        if self.mentioned is not None and self.mentioned_at > self.person_at:
+            return self.mentioned
+        return self.last_person or self.mentioned
 
     def note(self, speaker: Speaker) -> None:
+        self.speakers.append(speaker)
         self.last = speaker
         if speaker.kind is SpeakerKind.PERSON:
             self.last_person = speaker
+            self.person_at = self.sentence_no
             words = speaker.name.split()
             if len(words) >= 2 and words[0][:1].isupper():
                 self.surnames.setdefault(words[-1], speaker.name)
@@ -469,6 +482,8 @@ class _Context:
             self.last_org = speaker
 
     def learn_names(self, text: str) -> None:
+        self.sentence_no += 1
+        first = True
         for m in _PERSON_NAME.finditer(text):
             words = m.group(0).split()
             while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in ROLE_WORDS or words[0].lower() in HONORIFICS):
@@ -476,8 +491,16 @@ class _Context:
             if len(words) < 2 or words[-1].lower() in ROLE_WORDS or words[-1].lower() in _NOT_ENTITY:
                 continue
             self.surnames.setdefault(words[-1], " ".join(words))
+            if first and m.start() < 30 and not any(w.lower() in _ORG_WORDS for w in words):
+                self.mentioned = Speaker(" ".join(words), None, SpeakerKind.PERSON)
+                self.mentioned_at = self.sentence_no
+            first = False
 
 
+_ORG_WORDS = frozenset(
+    """united states kingdom nations ministry government council committee court house senate party army
+    forces agency news times post service department university church league union republic""".split()
+)
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
 
 
@@ -485,7 +508,7 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
     text = att.speaker_text.replace(BLANK, "").strip()
     low = text.lower()
     if low in ("he", "she", "him", "her"):
-        return ctx.last_person or ctx.last
+        return ctx.recent_person() or ctx.last
     if low in ("they", "it", "them"):
         return ctx.last_org or ctx.last
     if low in ("i", "my"):
@@ -501,9 +524,16 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
         return None
     if " " not in name and name in ctx.surnames and name[:1].isupper():
         name = ctx.surnames[name]
+    if role is None and all(w.lower() in ROLE_WORDS for w in name.split()):
+        # "the President insists": the last speaker who holds that office
+        for sp in reversed(ctx.speakers):
+            if sp.role and name.lower() in sp.role.lower():
+                return sp
+        return Speaker(name, None, SpeakerKind.PERSON)
     known = set(ctx.surnames.values()) | set(ctx.surnames)
     kind = speaker_kind(name, role, known)
-    if kind is SpeakerKind.PERSON and " " not in name and low.startswith("the ") and name[:1].isupper() and name not in known:
+    if kind is SpeakerKind.PERSON and " " not in name and low.startswith("the ") and name[:1].isupper() and name not in known \
+            and name.lower() not in ROLE_WORDS:
         kind = SpeakerKind.ORGANISATION  # "the Guardian", "the Church": a definite article before a single name
     return Speaker(name, role, kind)
 
@@ -672,6 +702,9 @@ def _candidate(
     used: Attribution | None, speaker: Speaker | None, ctx: _Context,
 ) -> ClaimCandidate | None:
     content = _content(sentence, frame, own)
+    cut = _SECOND_FRAME.search(content)
+    if cut and own is not None and own.structure != "participle":
+        content = content[: cut.start()]
     if own is not None and own.content is not None and own.structure in ("subject", "participle", "relative") and not (
         own.negative or own.verb in ("accused", "accuses", "accusing", "urged", "urges", "told", "tells", "telling")
     ) and not _is_clause(content):
@@ -764,12 +797,13 @@ def _candidate(
     )
 
 
+_SECOND_FRAME = re.compile(r",\s+(?:saying|adding|noting|claiming|explaining|arguing|insisting|warning)\b")
 _FINITE = frozenset(
     """is are was were has have had will would could can may might must should did does do been be being 's
     found said told took made hit lost left won saw gave came went held led sent fled shot struck fell rose began
     killed died""".split()
 )
-_CLAUSE_STOP = frozenset("which who whose where whom to".split())
+_CLAUSE_STOP = frozenset("which who whose where whom to so because after when while as if since until".split())
 
 
 def _is_clause(content: str) -> bool:
