@@ -332,6 +332,10 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
         ):
             words.append(tok)  # "said the engineer."
             return te, words
+        elif depth == 0 and low in _DETERMINERS and words and words[-1].lower() not in ("of", "for", "and", "to", "from", "in", "at"):
+            break  # "Rathbun the Scientology property": a name does not take an article after it
+        elif depth == 0 and words and tok.islower() and tok.endswith(("'s", "\u2019s")) and tok[:-2].isalpha():
+            pass  # "the Afghan team's coach"
         elif depth == 0 and not (
             tok[:1].isupper() or low in _PARTICLES or low.startswith("al-") or low in _CONNECT
             or low in _DETERMINERS or (tok.isalpha() and _modifier_ok(low))
@@ -506,6 +510,10 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 content = (rest, n) if not pre.strip() or _is_intro(pre) else (0, n)
                 if pre.strip() and not _is_intro(pre):
                     content = (0, n)
+            app = re.match(r",\s*([A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|al|bin|de|dela|van|von)){1,3}),", frame[end:])
+            if app and _norm(words[-1]) in ROLE_WORDS:
+                # "According to the team's coach, Alireza Mehraban, ...": the appositive is the name
+                return Attribution(app.group(1), " ".join(words), "according", False, (end + app.end(), n), "according", end)
             return Attribution(" ".join(words), None, "according", False, content, "according", end)
     return None
 

@@ -401,7 +401,7 @@ _ENTITY = re.compile(
     r"(?:[A-Z][\w'\u2019.&-]*|al-[A-Z][\w-]*))*"
 )
 _NOT_ENTITY = frozenset(
-    """the a an in on at it he she they we i this that these those there his her its their our my but and
+    """former retired late then acting interim the a an in on at it he she they we i this that these those there his her its their our my but and
     so yet however meanwhile after before during when while if as according officials some many most one
     two three four five six seven eight nine ten monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december yesterday
@@ -490,6 +490,9 @@ class _Context:
                 words = words[1:]
             if len(words) < 2 or words[-1].lower() in ROLE_WORDS or words[-1].lower() in _NOT_ENTITY:
                 continue
+            nxt = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+            if nxt and (nxt.group(1) in ROLE_WORDS or nxt.group(1) in ("adviser", "aide", "ally", "supporter", "administration")):
+                continue  # "Former Trump adviser Michael Flynn": the name is a modifier here
             self.surnames.setdefault(words[-1], " ".join(words))
             if first and m.start() < 30 and not any(w.lower() in _ORG_WORDS for w in words):
                 self.mentioned = Speaker(" ".join(words), None, SpeakerKind.PERSON)
@@ -731,10 +734,9 @@ def _candidate(
                     content = previous.proposition
                     if previous.stance is Stance.DENIES:
                         flips += 1
+    content = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", content, maxsplit=1)[0] or content
     content = _clean_text(content)
     content = _strip_honorifics(content)
-    seg = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", content, maxsplit=1)[0] if "[" in content else content
-    content = seg
     for pattern in (_EMBEDDED_DENIAL,):
         m = pattern.match(content)
         if m:
