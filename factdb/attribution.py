@@ -453,12 +453,14 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 if c >= 0:
                     appositive = inner[c + 1:].strip()
                     got = _scan_back(frame, c, floor)
-                    if got is not None and (True and any(
-                            w[:1].isupper() for w in appositive.split())) and not any(w[:1].isupper() for w in got[1][1:]) and got[1][0].lower() in _DETERMINERS:
-                        # "One of these groups, the Syrian Democratic Forces (SDF), opposed": the name is the appositive
-                        s2, w2 = _scan_forward(frame, frame.find(appositive, c), c + 1 + len(appositive) + 1)
-                        if w2:
-                            got, appositive = (got[0], w2), None
+                    generic = got is not None and got[1][0].lower() in _DETERMINERS and not any(
+                        w[:1].isupper() for w in got[1][1:])
+                    if generic and any(w[:1].isupper() for w in appositive.split()):
+                        # "One news site, Znak.com, claims": the name is the appositive
+                        _, named = _scan_forward(frame, frame.find(appositive, c), c + 1 + len(appositive) + 1)
+                        if named:
+                            role_np = " ".join(got[1])
+                            got, appositive = (got[0], named), role_np
             if got is None and re.search(r"\b(?:and|but)\s*$", before) and verb in _SAY_VERBS:
                 subject = _clause_subject(frame)
                 if subject is not None:
@@ -601,7 +603,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         if first not in ("in", "on", "at", "citing", "speaking", "who", "which", "quoting", "via", "with", "during",
                          "after", "before", "according", "also", "however", "writing", "reportedly") and not re.match(
                              r"[a-z]+(?:ed|ing)$", first):
-            role_app = re.sub(r"^(?:the|a|an)\s+", "", app)
+            role_app = re.sub(r"^(?:the|a|an)\s+", "", app, flags=re.IGNORECASE)
     if not words:
         return np.strip(), role_app
     while len(words) > 1 and words[0].lower() in ("his", "her", "its", "their", "our"):
@@ -651,7 +653,9 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         k = len(words)
         while k > 0 and (words[k - 1][:1].isupper() or low[k - 1] in _PARTICLES):
             k -= 1
-        if 0 < k < len(words) and "of" not in low[:k] and not any(low[j] in _ORG_HEADS or low[j] in _VAGUE_HEADS for j in range(len(words))):
+        if 0 < k < len(words) and "of" not in low[:k] and not any(
+            low[j] in _ORG_HEADS or low[j] in _VAGUE_HEADS or low[j] in _COUNTRIES for j in range(k, len(words))
+        ):
             return _clean_name(" ".join(words[k:])), role_app or " ".join(words[:k])
     # possessive affiliation: "BBC's Jonathan Marcus"
     for i, w in enumerate(words[:-1]):

@@ -630,7 +630,6 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         quoted = BLANK in frame
         starts_quoted = frame.lstrip()[:1] == BLANK
         speaker: Speaker | None = None
-        own = att if att is not None and att.content is None or att is None else att
         use_att = att
         if use_att is None and (quoted and (starts_quoted or inside_start)):
             use_att = group_att[idx]
@@ -648,8 +647,7 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
             para_speaker = speaker
         if att is not None and re.search(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S", frame):
             block_speaker = speaker
-        del own
-        cand = _candidate(text, start, end, sentence, frame, att if att is not None else None, use_att, speaker, ctx)
+        cand = _candidate(text, start, end, sentence, frame, att, speaker, ctx)
         if cand is None:
             continue
         if cand.is_opinion and not include_opinions:
@@ -702,8 +700,9 @@ def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool
 
 def _candidate(
     text: str, start: int, end: int, sentence: str, frame: str, own: Attribution | None,
-    used: Attribution | None, speaker: Speaker | None, ctx: _Context,
+    speaker: Speaker | None, ctx: _Context,
 ) -> ClaimCandidate | None:
+    """The claim stated by one sentence: ``own`` is the sentence's own reporting frame, if any."""
     content = _content(sentence, frame, own)
     cut = _SECOND_FRAME.search(content)
     if cut and own is not None and own.structure != "participle":
@@ -775,7 +774,7 @@ def _candidate(
         proposition = _finish(_clean_text(_strip_honorifics(sentence)))
     stance = Stance.DENIES if flips % 2 else Stance.AFFIRMS
     if hedge_cue is None:
-        hm = _HEDGES.search(frame.replace(BLANK, " ") + " " + sentence if False else sentence)
+        hm = _HEDGES.search(sentence)
         if hm:
             hedge_cue = hm.group(1).lower()
             if hedge_cue == "if" and not re.search(r"\bif\b[^,]{3,60},", sentence, re.I) and "if provoked" not in sentence.lower():

@@ -484,3 +484,44 @@ def test_extract_is_parse_document_then_extract_claims():
 def test_empty_and_whitespace_documents_have_no_claims():
     assert extract("").claims == ()
     assert extract("   \n\n \t").claims == ()
+
+
+# ------------------------------------------------------------------ harder attribution shapes
+
+def test_quotation_introduced_by_a_colon_belongs_to_the_clause_subject():
+    text = ('The Coast Guard issued a statement on Monday: "Two crew members are missing. '
+            'The search will continue overnight."')
+    assert [c.speaker for c in claims(text)] == ["Coast Guard", "Coast Guard"]
+
+
+def test_appositive_name_after_a_role_is_the_speaker():
+    c = one("A ministry spokeswoman, Ina Berg, said the border would reopen on Friday.")
+    assert (c.speaker, c.speaker_role) == ("Ina Berg", "ministry spokeswoman")
+
+
+def test_reporting_verb_in_a_relative_clause_leaves_the_outlet_as_speaker():
+    c = one("The fire, which officials said was deliberate, destroyed the town hall.")
+    assert c.speaker is None
+
+
+def test_the_office_resolves_to_the_last_speaker_holding_it():
+    text = ("President Lena Ortiz said the budget was ready. The President insists that taxes will not rise.")
+    assert [c.speaker for c in claims(text)] == ["Lena Ortiz", "Lena Ortiz"]
+
+
+def test_unquoted_first_person_sentence_continues_the_last_person():
+    text = "Former guard Ray Moss claims he was never paid. I worked there for six years without a contract."
+    assert [c.speaker for c in claims(text)] == ["Ray Moss", "Ray Moss"]
+
+
+def test_reported_event_with_an_object_is_not_reported_speech():
+    c = one("The minister confirmed the appointment on Tuesday.")
+    assert c.proposition == "The minister confirmed the appointment on Tuesday"
+
+
+def test_negation_inside_a_leading_if_clause_does_not_flip_the_claim():
+    assert one("If the talks do not resume, the union will strike on Monday.").stance is Stance.AFFIRMS
+
+
+def test_violence_continued_is_not_a_reporting_frame():
+    assert one("Violence continued through the night in the old town.").speaker is None
