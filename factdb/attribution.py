@@ -234,6 +234,20 @@ def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
     return bool(caps) and words[-1][:1].isupper() or (words[-1].endswith(")") and bool(caps))
 
 
+def _det_before(toks: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a determiner or a possessive stands one to three lower-case words before token ``i``."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        tok = toks[j][0]
+        if tok.lower() in _DETERMINERS or tok.endswith(("'s", "\u2019s")):
+            return True
+        if not (tok.isalpha() and tok.islower()) or tok in _STOP_NOUN_RUN:
+            return False
+    return False
+
+
+_STOP_NOUN_RUN = frozenset("and or but that which who is are was were has have had be been not to of in on at by".split())
+
+
 def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None:
     """The speaker noun phrase ending at ``end`` (after skipping adverbs), as (start offset, words)."""
     toks = _tokens(frame, floor, end)
@@ -267,10 +281,15 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             words.append((tok, ts))
             i -= 1
             break
-        elif not words and tok.isalpha() and tok.islower() and i > 0 and (
-            toks[i - 1][0].lower() in _DETERMINERS or toks[i - 1][0].endswith(("'s", "\u2019s"))
-        ) and low not in _NOT_HEADS:
-            words.append((tok, ts))  # "the auditor said": a determiner and one noun
+        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and _det_before(toks, i):
+            # "the auditor said", "the grid operator said": a determiner and up to three nouns
+            while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
+                words.append((toks[i][0], toks[i][1]))
+                i -= 1
+            if i >= 0:
+                words.append((toks[i][0], toks[i][1]))
+                i -= 1
+            break
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
         ):

@@ -150,7 +150,7 @@ def _header_end(text: str) -> int | None:
 # ---------------------------------------------------------------- non-claims
 
 _CAPTION = re.compile(
-    r"(?:\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
+    r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
     r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
     r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock|Twitter|Instagram)\b"
     r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
@@ -176,7 +176,7 @@ _DATE_ONLY = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
-    r"^(?:[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][A-Za-z.' -]{1,30})?(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
+    r"(?:[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][A-Za-z.' -]{1,30})?(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
     r"\s*(?:\((?:AP|Reuters|AFP|[A-Z][A-Za-z. ]{1,20})\))?\s*[-\u2014\u2013]+\s*)"
 )
 _LIST_MARK = re.compile(r"^(?:#{1,6}\s|[-*+\u2022]\s+|\d{1,3}[.)]\s+)")
@@ -196,7 +196,7 @@ _HEDGE_ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _OPINION = re.compile(
-    r"\b(?:should|ought to|must(?!\s+(?:not\s+)?(?:be|have)\s+\w+(?:ed|en|wn)\b)|need to|needs to|deserves?|"
+    r"\b(?:should|ought to|must(?!\s+(?:not\s+)?(?:be|have)\s+\w+(?:ed|en|wn)\b)|(?:we|you|they|everyone)\s+needs?\s+to|deserves?|"
     r"it is time|it's time|let us|let's|thoughts and prayers|condolences|we appreciate|thank you)\b"
     r"|\b(?:is|was|are|were|'s)\s+(?:so|very|really|truly|simply|just)?\s*(?:a\s+)?(?:big|huge|great|terrible|grave|total)?\s*"
     r"(?:sad|shameful|disgraceful|outrageous|unacceptable|frustrating|ridiculous|wonderful|terrible|awful|"
@@ -250,6 +250,11 @@ _IRREGULAR_PAST = {
     "be": "was", "have": "had", "do": "did", "go": "went", "say": "said", "make": "made", "take": "took",
     "give": "gave", "come": "came", "see": "saw", "know": "knew", "get": "got", "find": "found",
     "think": "thought", "tell": "told", "become": "became", "leave": "left", "feel": "felt",
+    "blow": "blew", "grow": "grew", "draw": "drew", "shake": "shook", "swear": "swore", "tear": "tore",
+    "bite": "bit", "ride": "rode", "sink": "sank", "sing": "sang", "drink": "drank", "ring": "rang",
+    "swim": "swam", "freeze": "froze", "wake": "woke", "bind": "bound", "dig": "dug", "feed": "fed",
+    "light": "lit", "slide": "slid", "spin": "spun", "stick": "stuck", "swing": "swung", "bend": "bent",
+    "lend": "lent", "spend": "spent", "deal": "dealt", "eat": "ate", "drop": "dropped", "stop": "stopped",
     "bring": "brought", "begin": "began", "keep": "kept", "hold": "held", "write": "wrote",
     "stand": "stood", "hear": "heard", "let": "let", "mean": "meant", "set": "set", "meet": "met",
     "run": "ran", "pay": "paid", "sit": "sat", "speak": "spoke", "lose": "lost", "send": "sent",
@@ -665,10 +670,8 @@ def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:
     out: set[int] = set()
     for para, sps in by_para.items():
         block = text[sps[0].start:sps[-1].end]
-        if len(block) < 400 and _CAPTION.search(block):
-            # a caption-like stand-alone line marks only that line; handled per sentence below
-            if all(not sp.line for sp in sps) or len(sps) == 1:
-                out.add(para)
+        if len(block) < 300 and _CAPTION.search(block):
+            out.add(para)  # a short block with a credit or an image is a caption, all of it
     return out
 
 
@@ -809,7 +812,7 @@ _CLAUSE_STOP = frozenset("which who whose where whom to so because after when wh
 
 def _is_clause(content: str) -> bool:
     """Whether what follows a reporting verb is a clause ("the plan was dropped") rather than an object ("the plan")."""
-    words = re.findall(r"[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
+    words = re.findall(r"\d[\d,.]*\d|[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
     if not words:
         return False
     if words[0].lower() in ("that", '"', "\u201c", ":") or content.lstrip()[:1] in ('"', "\u201c", ":"):

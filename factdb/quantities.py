@@ -215,7 +215,11 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str]) -> Quantity | None
         if unit is not None:
             end = pos2
             pos = pos2
-    counted = _counted_after(sentence, pos)
+    if unit is not None:
+        of = re.match(r"\s+of\s+([a-z]+)", sentence[pos:pos + 40])
+        counted = of.group(1) if of else None  # "5 tonnes of grain"
+    else:
+        counted = _counted_after(sentence, pos)
     if counted is None and unit is None:
         cv = _CASUALTY_VERB_BEFORE.search(lower[max(0, start - 30):start])
         if cv:

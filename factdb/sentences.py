@@ -78,8 +78,8 @@ def _is_boundary(text: str, term_start: int, term_end: int, para_end: int) -> bo
         return True
     word = m.group(1)
     low = word.lower().rstrip(".")
-    if len(word) == 1 and word.isupper():  # an initial: "J. R. R. Tolkien"
-        return False
+    if len(word) == 1 and word.isupper():  # an initial: "J. R. R. Tolkien" (but 'on X. "Russia...')
+        return bool(opener) and not opener.startswith("(")
     if low in _NEVER_END:
         if low in ("no", "nos") and not first.isdigit():
             return True
