@@ -594,6 +594,8 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
         if head in _COUNTRIES or head in _KNOWN_ORGS:
             return SpeakerKind.ORGANISATION
         return SpeakerKind.PERSON if role else (SpeakerKind.PERSON if words[0][:1].isupper() else SpeakerKind.UNKNOWN)
+    if not any(w[:1].isupper() for w in words):
+        return SpeakerKind.UNKNOWN  # "the grid operator": an unnamed body or person
     if any(w in _COUNTRIES for w in low) and not role:
         return SpeakerKind.ORGANISATION
     if " ".join(low) in _COUNTRY_NAMES:

@@ -135,7 +135,8 @@ def _line_units(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
 def split_sentences(text: str) -> list[SentenceSpan]:
     """The sentences of ``text`` as spans (whitespace trimmed), in order.
 
-    >>> [text[s.start:s.end] for s in split_sentences(text := 'Mr. Smith left at 4 p.m. He was 4.5 km away.')]
+    >>> text = "Mr. Smith left at 4 p.m. He was 4.5 km away."
+    >>> [text[s.start:s.end] for s in split_sentences(text)]
     ['Mr. Smith left at 4 p.m.', 'He was 4.5 km away.']
     """
     spans: list[SentenceSpan] = []

@@ -525,3 +525,12 @@ def test_negation_inside_a_leading_if_clause_does_not_flip_the_claim():
 
 def test_violence_continued_is_not_a_reporting_frame():
     assert one("Violence continued through the night in the old town.").speaker is None
+
+
+@pytest.mark.parametrize("module", ["factdb.extract", "factdb.sentences", "factdb.quantities", "factdb.attribution"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
