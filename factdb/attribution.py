@@ -79,7 +79,7 @@ _VAGUE_HEADS = frozenset(
     """officials official sources source reports report residents protesters critics witnesses experts
     analysts researchers media figures letter statement statements documents document people insiders
     observers lawmakers diplomats investigators authorities activists scientists locals study survey
-    data footage video records rumours rumors associates allies supporters relatives family colleagues
+    data footage video records rumours rumors organizers organisers associates allies supporters relatives family colleagues
     aides doctors sources""".split()
 )
 _PERSON_NOUNS = frozenset(
@@ -342,7 +342,11 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
             if depth == 0:
                 break
             depth -= 1
-        elif depth == 0 and tok.isalpha() and tok.islower() and all(w.islower() for w in words) and len(words) < 3 and re.match(
+        elif depth == 0 and not words and low in _PRONOUNS:
+            return te, [tok]
+        elif depth == 0 and tok.isalpha() and tok.islower() and low not in _STOP_NOUN_RUN and low not in _PRONOUNS and not re.search(
+            r"(?:ed|ing|ly)$", low
+        ) and all(w.islower() for w in words) and len(words) < 3 and re.match(
             r"(?:\s+[a-z]+){0,2}\s+[A-Z]", frame[te:te + 40]
         ):
             pass  # "wrote student protester Joshua Wong": a lower-case title before the name
@@ -645,6 +649,14 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
     if last_role >= 0 and caps_after:
         rest = words[last_role + 1:]
         role_words = words[:last_role + 1]
+        tail_of: list[str] = []
+        last_of = max((i for i, w in enumerate(rest) if w == "of" and i > 0), default=-1)
+        if rest and rest[0].lower() in ("of", "for", "to") and last_of > 0 and last_of + 1 < len(rest) and (
+            rest[last_of + 1].lower() == "the" or _norm(rest[last_of + 1]) in _COUNTRIES
+        ) and sum(1 for w in rest[1:last_of] if w[:1].isupper()) >= 3:
+            # "Member of Parliament Yvette Cooper of the Labour Party": the last "of ..." belongs to the role
+            tail_of, rest = rest[last_of:], rest[:last_of]
+            words = role_words + rest
         if rest and rest[0].lower() in ("of", "for", "to"):
             # "Secretary of State Mike Pompeo": the name is the last two or three capitalised words
             k = len(words)
@@ -666,7 +678,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
             role_tail = name_words[of_idx:]
             name_words = name_words[:of_idx]
         name = " ".join(name_words)
-        role = " ".join(role_words + role_tail)
+        role = " ".join(role_words + role_tail + tail_of)
         if name and any(w[:1].isupper() for w in name_words):
             return _clean_name(name), role or role_app or None
     # a lower-case description before a name: "engineer Paul Brandt"
