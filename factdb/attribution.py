@@ -245,6 +245,10 @@ def _det_before(toks: list[tuple[str, int, int]], i: int) -> bool:
     return False
 
 
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday yesterday today tonight week month year
+    morning evening afternoon night""".split()
+)
 _STOP_NOUN_RUN = frozenset("and or but that which who is are was were has have had be been not to of in on at by".split())
 
 
@@ -252,8 +256,9 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
     """The speaker noun phrase ending at ``end`` (after skipping adverbs), as (start offset, words)."""
     toks = _tokens(frame, floor, end)
     i = len(toks) - 1
-    while i >= 0 and toks[i][0].lower() in _SKIP_BACK:
-        i -= 1
+    while i >= 0 and (toks[i][0].lower() in _SKIP_BACK or toks[i][0].lower() in _TIME_WORDS or (
+            toks[i][0].lower() in ("on", "in", "last", "this") and i + 1 < len(toks) and toks[i + 1][0].lower() in _TIME_WORDS)):
+        i -= 1  # "Police on Tuesday said"
     words: list[tuple[str, int]] = []
     depth = 0
     while i >= 0:
@@ -281,7 +286,7 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             words.append((tok, ts))
             i -= 1
             break
-        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and _det_before(toks, i):
+        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and not _modifier_ok(low) and _det_before(toks, i):
             # "the auditor said", "the grid operator said": a determiner and up to three nouns
             while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
                 words.append((toks[i][0], toks[i][1]))
@@ -417,7 +422,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
         if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
-            r"\s+(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
+            r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
             r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b", frame[ve:]
         ):
             continue  # "rejected the plan": an event, not a denial
@@ -582,6 +587,8 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
     head = (low[prep - 1] if prep is not None else low[-1]).strip("()")
     if head in _VAGUE_HEADS and not role:
         return SpeakerKind.UNKNOWN
+    if head in ROLE_WORDS or head in _PERSON_NOUNS:
+        return SpeakerKind.PERSON  # "a spokesperson for the ministry"
     head = low[-1].strip("()")
     if head in _VAGUE_HEADS or (len(words) <= 3 and any(w in _VAGUE_HEADS for w in low) and low[0] in ("a", "an", "some", "initial", "anonymous")):
         return SpeakerKind.UNKNOWN
@@ -627,7 +634,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         first = app.split()[0].lower() if app.split() else ""
         if first not in ("in", "on", "at", "citing", "speaking", "who", "which", "quoting", "via", "with", "during",
                          "after", "before", "according", "also", "however", "writing", "reportedly") and not re.match(
-                             r"[a-z]+(?:ed|ing)$", first):
+                             r"[a-z]+(?:ed|ing)$|\d", first):
             role_app = re.sub(r"^(?:the|a|an)\s+", "", app, flags=re.IGNORECASE)
     if not words:
         return np.strip(), role_app

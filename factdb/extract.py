@@ -221,7 +221,7 @@ _LEADING_SUBORDINATE = re.compile(
 _NOT = re.compile(r"\s*\bnot(?:\s+yet)?\b(?!\s+\w+ing\b)(?!\s+only\b)|\s*\bnever\b", re.IGNORECASE)
 # "told not to": the negation belongs to an instruction, not to the claim
 _INSTRUCTION_BEFORE = re.compile(r"\b(?:told|asked|ordered|urged|warned|advised|decided|agreed|chose|promised|instructed)\s*$", re.IGNORECASE)
-_NO_ONE = re.compile(r"\b(no one|nobody|nothing|none|no longer)\b", re.IGNORECASE)
+_NO_ONE = re.compile(r"\b(no one|nobody|nothing|none|no longer|neither|nor)\b", re.IGNORECASE)
 _NO_DET = re.compile(r"\b[Nn]o\s+(?=[a-zA-Z])")
 _EMBEDDED_DENIAL = re.compile(
     r"^(?:it|this|that)\s+(?:is|was|'s|would be)\s+(?:simply\s+)?['\"\u2018\u201c]?(?:not\s+correct|not\s+true|not\s+accurate|"
@@ -236,7 +236,7 @@ _NO_EVIDENCE = re.compile(
     re.IGNORECASE,
 )
 _SUGGESTION_THAT = re.compile(
-    r"^(?:the|any|these|those|all|such|a)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
+    r"^(?:as\s+\S+\s+)?(?:the|any|these|those|all|such|a)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
     r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\s*(?:that\s+(.+)|(?:from|by|of|about)\s+[^,]+?(?:\s+as\s+\w+)?|as\s+\w+.*|)$",
     re.IGNORECASE,
 )
@@ -351,8 +351,11 @@ def _remove_negation(text: str) -> tuple[str, int]:
         nonlocal flips
         flips += 1
         w = m.group(1).lower()
-        return {"no one": "someone", "nobody": "somebody", "nothing": "something", "none": "some",
-                "no longer": "still"}[w]
+        if w == "nor":
+            return "or"  # "neither ... nor" is one negation
+        word = {"no one": "someone", "nobody": "somebody", "nothing": "something", "none": "some",
+                "no longer": "still", "neither": "either"}[w]
+        return word.capitalize() if m.group(1)[:1].isupper() else word
 
     head = _NO_ONE.sub(no_one, head)
 
@@ -730,7 +733,7 @@ def _candidate(
             if m.group(1):
                 content = m.group(1)
             else:
-                content = re.sub(r"\s+as\s+\w+\W*$", "", content)
+                content = re.sub(r"\s+as\s+.*$", "", content)
                 previous = next((c for c in reversed(ctx.claims) if c.speaker and (speaker is None or c.speaker != speaker.name)), None)
                 if previous is not None:
                     content = previous.proposition
@@ -767,7 +770,14 @@ def _candidate(
     if speaker is not None and own is not None and own.structure in ("subject", "participle"):
         pm = _PRONOUN_SUBJECT.match(content)
         if pm and ((pm.group(1).lower() in ("he", "she")) == (speaker.kind is SpeakerKind.PERSON)):
-            content = speaker.name + content[pm.end(1):]
+            written = own.speaker_text.replace(BLANK, "").strip()
+            subject = written if written.lower() not in ("he", "she", "it", "they") and speaker.kind is not SpeakerKind.PERSON else speaker.name
+            content = subject + content[pm.end(1):]
+    if own is not None and own.negative and speaker is not None:
+        gm = re.match(r"^(?:ever\s+)?([a-z]+ing)\b(.*)$", content)
+        if gm:  # "Moscow denied targeting civilians" -> "Moscow targeted civilians"
+            written = own.speaker_text.replace(BLANK, "").strip()
+            content = f"{written if written.lower() not in ('he', 'she', 'it', 'they') else speaker.name} {_past_from_gerund(gm.group(1))}{gm.group(2)}"
     content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg

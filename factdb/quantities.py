@@ -195,6 +195,8 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str]) -> Quantity | None
         return None
     if _FOLLOW_AGE.match(sentence, end):
         return None
+    if dig is not None and re.search(r"[A-Z][\w'-]+,\s*$", sentence[max(0, start - 30):start]) and re.match(r"\s*,", sentence[end:]) and value < 120:
+        return None  # "Maria Ivanova, 45, said": an age
     before = sentence[max(0, start - 40):start]
     if _APPROX_BEFORE.search(before):
         approximate = True
@@ -307,6 +309,9 @@ def _mark_ranges(sentence: str, found: list[Quantity]) -> tuple[Quantity, ...]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         gap = sentence[a.end:b.start]
+        if gap.strip() == "of" and b.counted and not a.counted:
+            out[i] = Quantity(a.value, a.text, a.unit or b.unit, b.counted, a.approximate, a.start, a.end)  # "111 of 115 drones"
+            continue
         if not _RANGE_JOIN.fullmatch(gap) or not gap.strip():
             continue
         if gap.strip().lower() == "and" and not _RANGE_BETWEEN.search(sentence[max(0, a.start - 10):a.start]):
