@@ -144,8 +144,8 @@ _TIME_ADV = re.compile(
 _INTRO_WORDS = frozenset(
     """on in at yesterday today tomorrow last late early earlier later after before during speaking
     meanwhile however separately also recently subsequently for since as with following despite while
-    when then overnight this that monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december but and so in a
+    when then overnight monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december but and so
     referring writing responding asked addressing by until from within amid under throughout per among""".split()
 )
 _REL_CUT = re.compile(r"\s+(?:who|which|that|whose)\s+.*$")
@@ -179,6 +179,7 @@ class Attribution:
     content: tuple[int, int] | None
     structure: str
     verb_end: int
+    remove: tuple[int, int] | None = None  # for "according to X": the phrase to cut out of the sentence
 
 
 def blank_quotes(sentence: str, inside: bool) -> tuple[str, bool]:
@@ -388,6 +389,8 @@ def _is_intro(text: str) -> bool:
     first = words[0].lower().strip("\u2592")
     if first in _INTRO_WORDS and len(words) <= 20:
         return True
+    if first in ("this", "that") and len(words) <= 3:
+        return True  # "This week,", "That day,"
     if len(words) > 12:
         return False
     return first in _INTRO_WORDS or first.endswith("ing") or bool(re.match(r"\d", first))
@@ -504,7 +507,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve)
         if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
-        if _is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre):
+        rest_words = re.sub(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b", "", frame[ve:]).split()
+        trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4
+        if not trailing and (_is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre)):
             return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve)
         cut = pre.rstrip()
         if cut.endswith(","):
@@ -544,7 +549,13 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             if app and _norm(words[-1]) in ROLE_WORDS:
                 # "According to the team's coach, Alireza Mehraban, ...": the appositive is the name
                 return Attribution(app.group(1), " ".join(words), "according", False, (end + app.end(), n), "according", end)
-            return Attribution(" ".join(words), None, "according", False, content, "according", end)
+            cut_start = acc.start()
+            while cut_start > 0 and frame[cut_start - 1] in " ,":
+                cut_start -= 1
+            cut_end = end
+            while cut_end < n and frame[cut_end] in " ,":
+                cut_end += 1
+            return Attribution(" ".join(words), None, "according", False, content, "according", end, (cut_start, cut_end))
     return None
 
 

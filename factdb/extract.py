@@ -715,8 +715,10 @@ def _candidate(
         content = content[: cut.start()]
     if own is not None and own.content is not None and own.structure in ("subject", "participle", "relative") and not (
         own.negative or own.verb in ("accused", "accuses", "accusing", "urged", "urges", "told", "tells", "telling")
-    ) and not _is_clause(content):
+    ) and own.verb in _EVENT_VERBS and not _is_clause(content):
         content = sentence  # "The minister confirmed the plan": an event with an object, not reported speech
+    if own is not None and own.structure in ("subject", "trailing", "according", "participle") and ";" in content:
+        content = content.split(";", 1)[0]  # a second independent clause is the outlet's
     flips = 0
     hedge_cue: str | None = None
     negative_frame = own is not None and own.negative
@@ -811,6 +813,13 @@ def _candidate(
     )
 
 
+_EVENT_VERBS = frozenset(
+    """announced announces confirmed confirms revealed reveals reported reports declared declares promised promises
+    described describes called calls defended defends criticised criticized condemned blamed demanded cited quoted
+    acknowledged acknowledges admitted admits agreed agrees predicted pledged vowed threatened threatens conceded
+    concluded disclosed mentioned stressed emphasised emphasized reiterated repeated recalled continued continues
+    added adds noted notes stated states spoke speaking tweeted commented comments""".split()
+)
 _SECOND_FRAME = re.compile(r",\s+(?:saying|adding|noting|claiming|explaining|arguing|insisting|warning)\b")
 _FINITE = frozenset(
     """is are was were has have had will would could can may might must should did does do been be being 's
@@ -845,6 +854,11 @@ def _content(sentence: str, frame: str, att: Attribution | None) -> str:
     """The part of the sentence that states the claim (attribution left out)."""
     if att is None:
         return sentence
+    if att.remove is not None:
+        a, b = att.remove
+        if a == 0:
+            return sentence[b:]
+        return (sentence[:a] + " " + sentence[b:]).strip()
     if att.content is None:
         # the claim is what is quoted
         parts = re.findall(r"\u2592+", frame)
