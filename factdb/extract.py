@@ -780,6 +780,10 @@ def _candidate(
         if gm:  # "Moscow denied targeting civilians" -> "Moscow targeted civilians"
             written = own.speaker_text.replace(BLANK, "").strip()
             content = f"{written if written.lower() not in ('he', 'she', 'it', 'they') else speaker.name} {_past_from_gerund(gm.group(1))}{gm.group(2)}"
+    bm = _BELIEVE.match(content)
+    if bm:  # "they believe gas was the trigger": the belief is a hedge on what follows
+        content = bm.group(2)
+        hedge_cue = hedge_cue or bm.group(1).lower()
     content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg
@@ -813,6 +817,7 @@ def _candidate(
     )
 
 
+_BELIEVE = re.compile(r"^(?:they|he|she|it|we|i)\s+(believes?|think|thinks|suspects?)\s+(?:that\s+)?(.{8,})$", re.IGNORECASE)
 _EVENT_VERBS = frozenset(
     """announced announces confirmed confirms revealed reveals reported reports declared declares promised promises
     described describes called calls defended defends criticised criticized condemned blamed demanded cited quoted
