@@ -131,16 +131,6 @@ _NOUN_STARTERS = frozenset(
 )
 _PRONOUNS = {"he": SpeakerKind.PERSON, "she": SpeakerKind.PERSON, "they": None, "it": None}
 _TOKEN = re.compile(r"\u2592+|[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019&-]*(?:\.[\w\u00c0-\u024f'\u2019&-]+)*|[,;:()\[\]]|\S")
-_OBJECT_OF_TELL = re.compile(
-    r"\s*(?:(?:the |a )?(?:reporters|journalists|press|media|state media|lawmakers|parliament|"
-    r"newspaper|the newspaper|broadcaster|television|news agency|agency|crowd|audience|supporters|"
-    r"(?:[A-Z][\w.'&-]*\s?)+))\s*"
-)
-_TIME_ADV = re.compile(
-    r"\s*(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?"
-    r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|earlier|later|on\s+Twitter"
-    r"|in\s+a\s+statement|in\s+an\s+interview|in\s+a\s+tweet|overnight|this\s+week|previously)\b,?\s*"
-)
 _INTRO_WORDS = frozenset(
     """on in at yesterday today tomorrow last late early earlier later after before during speaking
     meanwhile however separately also recently subsequently for since as with following despite while
@@ -213,10 +203,6 @@ def _norm(tok: str) -> str:
     if t.endswith("'s") or t.endswith("\u2019s"):
         t = t[:-2]
     return t.strip(".,")
-
-
-def _is_cap(tok: str) -> bool:
-    return tok[:1].isupper() or (tok[:1].isdigit() is False and tok.lower() in _PARTICLES) or tok.startswith("al-")
 
 
 def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
