@@ -1,0 +1,718 @@
+"""Who says a sentence: reporting frames, speaker noun phrases, names and roles.
+
+Works on a *frame*: the sentence with every quoted stretch (double quotes) blanked out, so that
+"said" inside a quotation is never taken for the reporting verb.
+
+Speaker kinds (a policy matching relies on):
+
+* PERSON: a named person ("Dmitry Peskov", "Putin"), or one unnamed office holder
+  ("a spokesperson", "Chelyabinsk's governor");
+* ORGANISATION: a named organisation, outlet, state or body ("the FSB", "Reuters", "Iran",
+  "Ukraine's air force", "the Investigative Committee", "the German government");
+* UNKNOWN: vague groups and unnamed sources or documents ("officials", "residents", "a source",
+  "reports", "the statement", "media").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from factdb.models import SpeakerKind
+
+__all__ = ["Attribution", "Speaker", "find_attribution", "split_name_role", "speaker_kind", "blank_quotes"]
+
+BLANK = "\u2592"
+
+# Reporting verbs, by the way they take their content.
+_SAY_VERBS = (
+    "said says say told tells tell stated states announced announces claimed claims alleged alleges "
+    "confirmed confirms reported reports warned warns insisted insists added adds noted notes wrote "
+    "writes explained explains continued continues indicated indicates estimated estimates acknowledged "
+    "acknowledges admitted admits agreed agrees revealed reveals cautioned argued argues asserted asserts "
+    "maintained maintains predicted predicts promised promises pledged vowed threatened threatens "
+    "conceded concluded suggested suggests believe believes believed tweeted speculated mentioned "
+    "declared declares disclosed testified observed remarked replied responded recalled stressed "
+    "emphasised emphasized assured reiterated repeated read reads described describes called calls commented comments "
+    "accused accuses urged urges demanded suggest cited quoted defended defends criticised criticized "
+    "condemned blamed spoke"
+).split()
+_NEG_VERBS = "denied denies deny dismissed dismisses rejected rejects refuted refutes disputed disputes".split()
+_PARTICIPLES = (
+    "saying claiming adding noting warning insisting stating telling announcing accusing describing "
+    "alleging explaining arguing suggesting indicating confirming denying dismissing rejecting estimating speaking"
+).split()
+# Ambiguous -s forms: a verb only right after a name, an adverb or a closed appositive.
+_AMBIGUOUS = frozenset("reports claims estimates notes states promises reads calls read found".split())
+_VERB_RE = re.compile(
+    r"\b(" + "|".join(sorted(set(_SAY_VERBS + _NEG_VERBS + _PARTICIPLES), key=len, reverse=True))
+    + r"|ruled out|pushed back on)\b"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are)\s+(?:(?:\w+ly|on\s+[A-Z]\w+|also|later|then|not|first|widely|initially|earlier)\s+)*$"
+)
+_PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:told|informed|briefed|quoted|cited)\s+by\s+")
+
+_SKIP_BACK = frozenset(
+    """also further later subsequently reportedly initially strongly then has have had previously earlier
+    would will repeatedly publicly officially quickly since yet already again recently once now still
+    first separately jointly privately formally openly did does do there here""".split()
+)
+_PARTICLES = frozenset("al bin ibn de del dela della di da dos du van von der den la le el abu ben ter".split())
+_CONNECT = frozenset("of for the and from at 's to on within inside in".split())
+_DETERMINERS = frozenset("the a an its his her their our this that these those some one two several many".split())
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. mx sir dame prof prof. messrs".split())
+ROLE_WORDS = frozenset(
+    """president minister secretary spokesman spokeswoman spokesperson governor senator sen sen. general
+    gen gen. superintendent director ceo chairman chairwoman chair chief ambassador envoy commander mayor
+    leader official prosecutor judge editor campaigner barrister lawyer attorney rapporteur head deputy
+    premier chancellor king queen prince princess emir sheikh pope representative rep rep. admiral commandant
+    captain colonel sergeant lieutenant inspector professor correspondent reporter journalist analyst
+    researcher advisor adviser aide founder owner manager executive speaker secretary-general
+    vice-president vp counsel officer lord baron cardinal bishop archbishop rabbi imam cleric
+    coordinator administrator commissioner councillor councilor congressman congresswoman lawmaker
+    mp member expert economist scientist doctor nurse witness activist diplomat strategist
+    superintendent marshal major mayor-elect president-elect candidate justice mp""".split()
+)
+_VAGUE_HEADS = frozenset(
+    """officials official sources source reports report residents protesters critics witnesses experts
+    analysts researchers media figures letter statement statements documents document people insiders
+    observers lawmakers diplomats investigators authorities activists scientists locals study survey
+    data footage video records rumours rumors organizers organisers associates allies supporters relatives family colleagues
+    aides doctors sources""".split()
+)
+_PERSON_NOUNS = frozenset(
+    """protester resident witness student activist worker survivor soldier villager passenger eyewitness
+    engineer teacher nurse farmer""".split()
+)
+_ORG_HEADS = frozenset(
+    """government ministry agency committee service council office army military police forces force
+    movement church party department authority court commission company group organisation organization
+    coalition navy guard center centre institute university college hospital website site newspaper
+    network channel tv union bank board administration embassy parliament congress senate cabinet
+    kremlin pentagon federation association league foundation corporation inc fund team campaign
+    command directorate bureau unit regime house opposition junta media outlet paper daily times post press
+    tass reuters bbc cnn nbc pbs abc cbs afp ap yonhap kcna xinhua interfax ria broadcaster radio
+    television station commission secretariat alliance front brigade militia corps taliban
+    houthis hezbollah hamas isis isil""".split()
+)
+_COUNTRIES = frozenset(
+    """iran iraq russia ukraine china india pakistan afghanistan syria turkey israel egypt germany france
+    britain uk us usa america japan korea yemen saudi arabia qatar lebanon jordan canada mexico brazil
+    australia italy spain poland belarus georgia armenia azerbaijan kazakhstan nigeria kenya ethiopia
+    somalia sudan libya tunisia algeria morocco venezuela colombia cuba argentina chile peru philippines
+    indonesia malaysia thailand vietnam myanmar bangladesh taiwan singapore moscow washington beijing
+    kyiv kiev tehran london paris berlin brussels ankara riyadh damascus baghdad kabul tokyo seoul
+    pyongyang europe nato eu un""".split()
+)
+_COUNTRY_NAMES = frozenset(
+    ["united states", "united kingdom", "united nations", "united arab emirates", "south korea", "north korea",
+     "new zealand", "south africa", "sri lanka", "saudi arabia", "european union", "white house", "hong kong",
+     "czech republic", "el salvador", "costa rica", "ivory coast", "vatican city", "south sudan"]
+)
+_KNOWN_ORGS = frozenset(
+    """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
+    facebook google amnesty greenpeace unicef unesco who nato opec""".split()
+)
+_INVERTIBLE = frozenset(
+    """said says added adds wrote writes continued continues explained noted notes asked replied told warned insisted
+    stated claimed claims reported recalled stressed observed remarked responded tweeted argued argues commented
+    comments cautioned countered conceded""".split()
+)
+_QUOTE_ONLY = frozenset(
+    """spoke speaking continued continues added adds wrote writes read reads explained explains noted notes replied
+    responded recalled stressed observed remarked repeated reiterated testified""".split()
+)
+_NOT_HEADS = frozenset("one same other first last latest next time day year way fact case end second third latter former".split())
+_NOUN_STARTERS = frozenset(
+    "initial some the these those early media unconfirmed new such conflicting latest recent official "
+    "first further other local several many press news".split()
+)
+_PRONOUNS = {"he": SpeakerKind.PERSON, "she": SpeakerKind.PERSON, "they": None, "it": None}
+_TOKEN = re.compile(r"\u2592+|[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019&-]*(?:\.[\w\u00c0-\u024f'\u2019&-]+)*|[,;:()\[\]]|\S")
+_INTRO_WORDS = frozenset(
+    """on in at yesterday today tomorrow last late early earlier later after before during speaking
+    meanwhile however separately also recently subsequently for since as with following despite while
+    when then overnight monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december but and so
+    referring writing responding asked addressing by until from within amid under throughout per among""".split()
+)
+_REL_CUT = re.compile(r"\s+(?:who|which|that|whose)\s+.*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: name as written (honorifics and role removed), role and kind."""
+
+    name: str
+    role: str | None
+    kind: SpeakerKind
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A reporting frame found in a sentence.
+
+    ``speaker_text``: the speaker noun phrase as written (may be a pronoun); ``appositive``: a role
+    given beside it ("Abdurrahman Mangal, spokesperson for the provincial governor,");
+    ``verb``: the reporting verb, lower-cased; ``negative``: the verb denies its content;
+    ``content``: the span of the sentence holding what is claimed (quotes included), or None when
+    the content is the quotation itself; ``structure``: "subject", "trailing", "inverted",
+    "according", "passive" or "participle".
+    """
+
+    speaker_text: str
+    appositive: str | None
+    verb: str
+    negative: bool
+    content: tuple[int, int] | None
+    structure: str
+    verb_end: int
+    remove: tuple[int, int] | None = None  # for "according to X": the phrase to cut out of the sentence
+
+
+def blank_quotes(sentence: str, inside: bool) -> tuple[str, bool]:
+    """The sentence with double-quoted stretches (marks included) replaced by BLANK, and whether a quote is open at its end.
+
+    ``inside``: a quotation is already open at the sentence start.
+    """
+    out = []
+    for ch in sentence:
+        if ch == '"':
+            out.append(BLANK)
+            inside = not inside
+        elif ch == "\u201c":
+            out.append(BLANK)
+            inside = True
+        elif ch == "\u201d":
+            out.append(BLANK)
+            inside = False
+        else:
+            out.append(BLANK if inside else ch)
+    return "".join(out), inside
+
+
+def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    end = len(text) if end is None else end
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _norm(tok: str) -> str:
+    t = tok.lower()
+    if t.endswith("'s") or t.endswith("\u2019s"):
+        t = t[:-2]
+    return t.strip(".,")
+
+
+def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
+    """Whether collected words look like a speaker: a name, a group or office noun, or a pronoun."""
+    if not words:
+        return False
+    low = [_norm(w) for w in words]
+    if len(words) == 1 and low[0] in _PRONOUNS:
+        return True
+    head = low[-1]
+    if head in _VAGUE_HEADS or head in _ORG_HEADS or head in ROLE_WORDS or head in _PERSON_NOUNS:
+        return True
+    if len(words) >= 2 and (low[0] in _DETERMINERS or words[0].endswith(("'s", "\u2019s"))) and words[-1].isalpha() and words[-1].islower():
+        return True
+    caps = [w for i, w in enumerate(words) if w[:1].isupper() and not (i == 0 and first_in_sentence and _norm(w) in _DETERMINERS)]
+    return bool(caps) and words[-1][:1].isupper() or (words[-1].endswith(")") and bool(caps))
+
+
+def _det_before(toks: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a determiner or a possessive stands one to three lower-case words before token ``i``."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        tok = toks[j][0]
+        if tok.lower() in _DETERMINERS or tok.endswith(("'s", "\u2019s")):
+            return True
+        if not (tok.isalpha() and tok.islower()) or tok in _STOP_NOUN_RUN:
+            return False
+    return False
+
+
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday yesterday today tonight week month year
+    morning evening afternoon night""".split()
+)
+_STOP_NOUN_RUN = frozenset("and or but that which who is are was were has have had be been not to of in on at by".split())
+
+
+def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None:
+    """The speaker noun phrase ending at ``end`` (after skipping adverbs), as (start offset, words)."""
+    toks = _tokens(frame, floor, end)
+    i = len(toks) - 1
+    while i >= 0 and (toks[i][0].lower() in _SKIP_BACK or toks[i][0].lower() in _TIME_WORDS or (
+            toks[i][0].lower() in ("on", "in", "last", "this") and i + 1 < len(toks) and toks[i + 1][0].lower() in _TIME_WORDS)):
+        i -= 1  # "Police on Tuesday said"
+    words: list[tuple[str, int]] = []
+    depth = 0
+    while i >= 0:
+        tok, ts, _ = toks[i]
+        low = tok.lower()
+        if tok == ")":
+            depth += 1
+            words.append((tok, ts))
+        elif tok == "(":
+            if depth == 0:
+                break
+            depth -= 1
+            words.append((tok, ts))
+        elif depth > 0:
+            words.append((tok, ts))
+        elif tok[:1].isupper() or low in _PARTICLES or low.startswith("al-"):
+            words.append((tok, ts))
+        elif low in _DETERMINERS and not (low == "the" and i > 0 and toks[i - 1][0].lower() in ("of", "and", "for", "to", "within", "from")):
+            words.append((tok, ts))
+            i -= 1
+            break
+        elif low in _CONNECT and words:
+            words.append((tok, ts))
+        elif not words and low in _PRONOUNS:
+            words.append((tok, ts))
+            i -= 1
+            break
+        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and not _modifier_ok(low) and _det_before(toks, i):
+            # "the auditor said", "the grid operator said": a determiner and up to three nouns
+            while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
+                words.append((toks[i][0], toks[i][1]))
+                i -= 1
+            if i >= 0:
+                words.append((toks[i][0], toks[i][1]))
+                i -= 1
+            break
+        elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
+            low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
+        ):
+            words.append((tok, ts))
+        else:
+            break
+        i -= 1
+        if len(words) > 14:
+            return None
+    while words and words[-1][0].lower() in _CONNECT - {"the"}:
+        words.pop()
+    if not words:
+        return None
+    words.reverse()
+    texts = [w for w, _ in words]
+    if texts and texts[-1].lower() in _CONNECT:
+        return None
+    first_in_sentence = not frame[floor:words[0][1]].strip()
+    if not _np_ok([w for w in texts if w not in "()"], first_in_sentence or texts[0].lower() in _DETERMINERS):
+        return None
+    return words[0][1], texts
+
+
+_MODIFIERS = frozenset(
+    """state military provincial regional local federal senior former deputy chief top foreign interior
+    defence defense anonymous unnamed initial several emergency emergencies security election health
+    police government intelligence news press other coast civil national international prime spokesperson
+    independent medical rescue fire army air naval opposition rebel party western eastern northern
+    southern central public official hospital ministry agency internal leaked british american russian
+    military's army's""".split()
+)
+
+
+def _modifier_ok(low: str) -> bool:
+    return low in _MODIFIERS or low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or low in _PERSON_NOUNS
+
+
+def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
+    """The noun phrase starting at ``start``: (end offset, words); empty when none."""
+    words: list[str] = []
+    end = start
+    depth = 0
+    last_good_end = start
+    last_good_len = 0
+    for tok, ts, te in _tokens(frame, start, limit):
+        low = tok.lower()
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and not words and low in _PRONOUNS:
+            return te, [tok]
+        elif depth == 0 and tok.isalpha() and tok.islower() and low not in _STOP_NOUN_RUN and low not in _PRONOUNS and not re.search(
+            r"(?:ed|ing|ly)$", low
+        ) and all(w.islower() for w in words) and len(words) < 3 and re.match(
+            r"(?:\s+[a-z]+){0,2}\s+[A-Z]", frame[te:te + 40]
+        ):
+            pass  # "wrote student protester Joshua Wong": a lower-case title before the name
+        elif depth == 0 and len(words) == 1 and words[0].lower() in _DETERMINERS and tok.isalpha() and tok.islower() and re.match(
+            r"\s*(?:$|[,;.:!?\u2592])", frame[te:]
+        ):
+            words.append(tok)  # "said the engineer."
+            return te, words
+        elif depth == 0 and low in _DETERMINERS and words and words[-1].lower() not in ("of", "for", "and", "to", "from", "in", "at"):
+            break  # "Rathbun the Scientology property": a name does not take an article after it
+        elif depth == 0 and words and tok.islower() and tok.endswith(("'s", "\u2019s")) and tok[:-2].isalpha():
+            pass  # "the Afghan team's coach"
+        elif depth == 0 and not (
+            tok[:1].isupper() or low in _PARTICLES or low.startswith("al-") or low in _CONNECT
+            or low in _DETERMINERS or (tok.isalpha() and _modifier_ok(low))
+        ):
+            break
+        words.append(tok)
+        end = te
+        if depth == 0 and (tok[:1].isupper() or _norm(tok) in _VAGUE_HEADS or _norm(tok) in _ORG_HEADS
+                           or _norm(tok) in ROLE_WORDS or tok == ")") and tok.lower() not in _DETERMINERS:
+            last_good_end, last_good_len = end, len(words)
+        if len(words) > 14:
+            break
+    return last_good_end, words[:last_good_len]
+
+
+def _is_intro(text: str) -> bool:
+    """Whether ``text`` (what precedes a subject) is an introductory adverbial rather than a clause."""
+    t = text.strip().rstrip(",").strip()
+    if not t:
+        return True
+    words = t.split()
+    first = words[0].lower().strip("\u2592")
+    if first in _INTRO_WORDS and len(words) <= 20:
+        return True
+    if first in ("this", "that") and len(words) <= 3:
+        return True  # "This week,", "That day,"
+    if len(words) > 12:
+        return False
+    return first in _INTRO_WORDS or first.endswith("ing") or bool(re.match(r"\d", first))
+
+
+def find_attribution(sentence: str, frame: str) -> Attribution | None:
+    """The reporting frame of ``sentence`` (``frame`` is it with quotes blanked), or None when the outlet asserts it."""
+    n = len(frame)
+    acc = _ACCORDING.search(frame)
+    passive = _PASSIVE_BY.search(frame)
+    if passive is not None:
+        end, words = _scan_forward(frame, passive.end(), n)
+        if words:
+            return Attribution(" ".join(words), None, "told", False, None, "passive", end)
+    for m in _VERB_RE.finditer(frame):
+        verb = m.group(1)
+        vs, ve = m.start(1), m.end(1)
+        before = frame[:vs]
+        if _PASSIVE_BEFORE.search(before):
+            continue  # passive: "was reported", "were denied"
+        if verb in ("claimed", "claims", "claim") and re.match(r"\s+(?:responsibility|credit)\b", frame[ve:]):
+            continue
+        if verb in _QUOTE_ONLY and BLANK not in frame and not re.match(r"\s*(?:that\b|:)", frame[ve:]):
+            continue  # "spoke on the phone", "violence continued": events unless they frame a quotation
+        if verb in ("accused", "accuses") and re.match(r"\s+of\b", frame[ve:]):
+            continue  # "people accused of crimes": a participle, not an accusation
+        if verb in ("called", "calls") and not any(w[:1].isupper() for w in before.split()[-4:]) and not re.search(
+            r"\b(?:officials|government|ministry|police|he|she|they|it)\s*$", before, re.I
+        ):
+            continue  # "a holiday called National Day"
+        if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
+            continue  # "called for talks": an event
+        negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
+        if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
+            r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
+            r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b", frame[ve:]
+        ):
+            continue  # "rejected the plan": an event, not a denial
+        if verb in ("denied", "denies", "deny") and re.match(
+            r"\s+(?:\w+\s+)?(?:funding|entry|access|visas?|bail|permission|a visa|the request|requests?)\b", frame[ve:]
+        ):
+            continue
+        prev_tok = before.rstrip()[-1:] if before.rstrip() else ""
+        if verb in _AMBIGUOUS:
+            prev_words = before.split()
+            pw = prev_words[-1] if prev_words else ""
+            ok = (pw.lower() in _SKIP_BACK or pw.endswith(",") or pw.endswith(")")
+                  or (pw[:1].isupper() and (len(prev_words) > 1 or pw.lower() not in _NOUN_STARTERS))
+                  or _norm(pw) in _VAGUE_HEADS or _norm(pw) in _ORG_HEADS)
+            if not ok:
+                continue
+        after = frame[ve:]
+        # Inverted: '"...," said Delfin Lorenzana' / '..., said the ministry.'
+        if prev_tok in (",", BLANK) or (not before.strip()):
+            if verb in _INVERTIBLE and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s|(?:(?!(?:an?|the|from|of|to|in|on|at|for|with|by)\s)[a-z]+\s+){1,3}[A-Z])", after):
+                end, words = _scan_forward(frame, ve, n)
+                if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and re.match(
+                    r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
+                ):
+                    app = _appositive_after(frame, end)
+                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve)
+        if verb in _PARTICIPLES:
+            pw = before.split()[-1] if before.split() else ""
+            if not (pw.endswith(",") or pw[:1].isupper()):
+                continue
+            got = _scan_back(frame, vs, 0)
+            if got is None or got[1][-1] in (",",):
+                cut = max(before.rfind(" and the "), before.rfind("; "), before.rfind(" but the "))
+                subject = _clause_subject(frame[cut + 5:vs] if cut > 0 else frame[:vs])
+                if subject is None:
+                    continue
+                words, app = subject
+            else:
+                words, app = got[1], None
+            return Attribution(" ".join(words), app, verb, negative, (ve, n), "participle", ve)
+        floor = max(before.rfind(";"), before.rfind(":"), 0)
+        if floor:
+            floor += 1
+        got = _scan_back(frame, vs, floor)
+        appositive = None
+        if got is None:
+            stripped = before.rstrip()
+            k = len(stripped)
+            toks_before = stripped.split()
+            while toks_before and toks_before[-1].lower() in _SKIP_BACK:
+                k = stripped.rfind(toks_before.pop())
+                stripped = stripped[:k].rstrip()
+            if stripped.endswith(",") or stripped.endswith("),"):
+                inner = stripped[:-1]
+                c = inner.rfind(",")
+                if c >= 0:
+                    appositive = inner[c + 1:].strip()
+                    got = _scan_back(frame, c, floor)
+                    generic = got is not None and got[1][0].lower() in _DETERMINERS and not any(
+                        w[:1].isupper() for w in got[1][1:])
+                    if generic and any(w[:1].isupper() for w in appositive.split()):
+                        # "One news site, Znak.com, claims": the name is the appositive
+                        _, named = _scan_forward(frame, frame.find(appositive, c), c + 1 + len(appositive) + 1)
+                        if named:
+                            role_np = " ".join(got[1])
+                            got, appositive = (got[0], named), role_np
+            if got is None and re.search(r"\b(?:and|but)\s*$", before) and verb in _SAY_VERBS:
+                subject = _clause_subject(frame)
+                if subject is not None:
+                    words, app = subject
+                    return Attribution(" ".join(words), app, verb, negative, (ve, n), "subject", ve)
+        if got is None:
+            continue
+        np_start, words = got
+        if words and words[0] == BLANK:
+            continue
+        pre = frame[:np_start]
+        if pre.rstrip().endswith(BLANK) or (pre.rstrip().endswith(",") and pre.rstrip()[:-1].rstrip().endswith(BLANK)):
+            return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve)
+        if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
+            continue  # a reporting verb in a relative clause: the outlet asserts the main clause
+        rest_words = re.sub(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b", "", frame[ve:]).split()
+        trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4
+        if not trailing and (_is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre)):
+            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve)
+        cut = pre.rstrip()
+        if cut.endswith(","):
+            cut = cut[:-1]
+        if len(cut.split()) < 4 and not cut.endswith(BLANK):
+            if "," in cut or ";" in cut or pre.rstrip().endswith(","):
+                continue
+            # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
+            whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
+            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve)
+        return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve)
+    colon = re.search(r":\s*\u2592", frame)
+    if colon is not None and acc is None:
+        subject = _clause_subject(frame[:colon.start()])
+        if subject is not None and _np_ok(subject[0], True):
+            return Attribution(" ".join(subject[0]), subject[1], "stated", False, (colon.end() - 1, n), "colon", colon.start())
+    if acc is not None:
+        end, words = _scan_forward(frame, acc.end(), n)
+        pm = re.match(r"(him|her|them|it)\b", frame[acc.end():])
+        if pm:
+            end, words = acc.end() + pm.end(), [{"him": "he", "her": "she", "them": "they", "it": "it"}[pm.group(1)]]
+        if words:
+            pre = frame[:acc.start()].rstrip()
+            if pre.endswith(",") and not _is_intro(pre):
+                content = (0, len(pre) - 1)
+            else:
+                rest = end
+                comma = frame.find(",", end)
+                if comma >= 0 and not frame[end:comma].strip(" ,()\u2592").strip():
+                    rest = comma + 1
+                elif comma >= 0 and comma - end < 60 and acc.start() < 3:
+                    rest = comma + 1
+                content = (rest, n) if not pre.strip() or _is_intro(pre) else (0, n)
+                if pre.strip() and not _is_intro(pre):
+                    content = (0, n)
+            app = re.match(r",\s*([A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|al|bin|de|dela|van|von)){1,3}),", frame[end:])
+            if app and _norm(words[-1]) in ROLE_WORDS:
+                # "According to the team's coach, Alireza Mehraban, ...": the appositive is the name
+                return Attribution(app.group(1), " ".join(words), "according", False, (end + app.end(), n), "according", end)
+            cut_start = acc.start()
+            while cut_start > 0 and frame[cut_start - 1] in " ,":
+                cut_start -= 1
+            cut_end = end
+            while cut_end < n and frame[cut_end] in " ,":
+                cut_end += 1
+            return Attribution(" ".join(words), None, "according", False, content, "according", end, (cut_start, cut_end))
+    return None
+
+
+def _appositive_after(frame: str, end: int) -> str | None:
+    m = re.match(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?:[,;:.]|$)", frame[end:])
+    if m:
+        return _REL_CUT.sub("", m.group(1))
+    return None
+
+
+def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
+    """The subject noun phrase of the main clause (after an introductory adverbial)."""
+    start = 0
+    comma = frame.find(",")
+    if 0 <= comma < 80 and _is_intro(frame[:comma]):
+        start = comma + 1
+    while start < len(frame) and frame[start].isspace():
+        start += 1
+    end, words = _scan_forward(frame, start, len(frame))
+    if not words:
+        return None
+    app = None
+    m = re.match(r",\s*([^,;\u2592]{2,120}?),", frame[end:])
+    if m:
+        app = m.group(1)
+        if words[-1].lower() in _DETERMINERS or (len(words) <= 4 and all(w[:1].islower() or w.lower() in _DETERMINERS or w == "One" for w in words)):
+            _, w2 = _scan_forward(frame, end + m.start(1), end + m.end(1))
+            if w2:
+                return w2, None
+    return words, app
+
+
+def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set[str] = frozenset()) -> SpeakerKind:
+    """PERSON, ORGANISATION or UNKNOWN for a speaker name (see the module docstring for the policy)."""
+    words = name.split()
+    if not words:
+        return SpeakerKind.UNKNOWN
+    low = [_norm(w) for w in words]
+    prep = next((i for i, w in enumerate(low) if i > 0 and w in ("of", "in", "at", "from", "for", "within")), None)
+    head = (low[prep - 1] if prep is not None else low[-1]).strip("()")
+    if head in _VAGUE_HEADS and not role:
+        return SpeakerKind.UNKNOWN
+    if head in ROLE_WORDS or head in _PERSON_NOUNS:
+        return SpeakerKind.PERSON  # "a spokesperson for the ministry"
+    head = low[-1].strip("()")
+    if head in _VAGUE_HEADS or (len(words) <= 3 and any(w in _VAGUE_HEADS for w in low) and low[0] in ("a", "an", "some", "initial", "anonymous")):
+        return SpeakerKind.UNKNOWN
+    if head in ROLE_WORDS or head in _PERSON_NOUNS:
+        return SpeakerKind.PERSON
+    if any(w in _ORG_HEADS for w in low) or any(w.isupper() and len(w.strip("()")) >= 2 for w in words):
+        if role is None or not role:
+            return SpeakerKind.ORGANISATION
+    if ".com" in name or ".org" in name:
+        return SpeakerKind.ORGANISATION
+    if len(words) == 1:
+        if name in known_people:
+            return SpeakerKind.PERSON
+        if head in _COUNTRIES or head in _KNOWN_ORGS:
+            return SpeakerKind.ORGANISATION
+        return SpeakerKind.PERSON if role else (SpeakerKind.PERSON if words[0][:1].isupper() else SpeakerKind.UNKNOWN)
+    if not any(w[:1].isupper() for w in words):
+        return SpeakerKind.UNKNOWN  # "the grid operator": an unnamed body or person
+    if any(w in _COUNTRIES for w in low) and not role:
+        return SpeakerKind.ORGANISATION
+    if " ".join(low) in _COUNTRY_NAMES:
+        return SpeakerKind.ORGANISATION
+    if any(w in _ORG_HEADS for w in low):
+        return SpeakerKind.ORGANISATION
+    return SpeakerKind.PERSON
+
+
+def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | None]:
+    """The speaker's name and role from a noun phrase ("Kremlin spokesman Dmitry Peskov" -> ("Dmitry Peskov", "Kremlin spokesman")).
+
+    Honorifics ("Mr", "Dr") are dropped; a leading article is dropped; an appositive role
+    ("Mangal, spokesperson for the governor,") becomes the role.
+    """
+    words = [w for w in np.replace("\u2019", "'").split() if w != BLANK]
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    while words and words[-1] in ("of", "for", "and", "the", ","):
+        words = words[:-1]
+    role_app = None
+    if appositive:
+        app = appositive.strip().strip(",").strip()
+        app = _REL_CUT.sub("", app)
+        first = app.split()[0].lower() if app.split() else ""
+        if first not in ("in", "on", "at", "citing", "speaking", "who", "which", "quoting", "via", "with", "during",
+                         "after", "before", "according", "also", "however", "writing", "reportedly") and not re.match(
+                             r"[a-z]+(?:ed|ing)$|\d", first):
+            role_app = re.sub(r"^(?:the|a|an)\s+", "", app, flags=re.IGNORECASE)
+    if not words:
+        return np.strip(), role_app
+    while len(words) > 1 and words[0].lower() in ("his", "her", "its", "their", "our"):
+        words = words[1:]
+    if any(_norm(w) in ROLE_WORDS for w in words) and any("(" in w for w in words):
+        words = " ".join(words)
+        words = re.sub(r"\s*\(\s*[^()]*?\s*\)", "", words).split()  # "Member of Parliament (MP) Yvette Cooper"
+    words = [w for w in words if w.lower() not in HONORIFICS] or words
+    if role_app and any(_norm(w) in ROLE_WORDS for w in words) and re.fullmatch(
+        r"(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)(?:\s+(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)){1,3}", role_app
+    ):
+        # "a State Department spokesperson, Morgan Ortagus, said": the appositive is the name
+        return _clean_name(role_app), " ".join(words)
+    low = [_norm(w) for w in words]
+    # an "of ..." tail after a name: "Graciano Mijares of the police", "Hassan Rouhani of Iran"
+    last_role = max((i for i, w in enumerate(low) if w in ROLE_WORDS), default=-1)
+    caps_after = [i for i in range(last_role + 1, len(words)) if words[i][:1].isupper() or low[i] in _PARTICLES]
+    if last_role >= 0 and caps_after:
+        rest = words[last_role + 1:]
+        role_words = words[:last_role + 1]
+        tail_of: list[str] = []
+        last_of = max((i for i, w in enumerate(rest) if w == "of" and i > 0), default=-1)
+        if rest and rest[0].lower() in ("of", "for", "to") and last_of > 0 and last_of + 1 < len(rest) and (
+            rest[last_of + 1].lower() == "the" or _norm(rest[last_of + 1]) in _COUNTRIES
+        ) and sum(1 for w in rest[1:last_of] if w[:1].isupper()) >= 3:
+            # "Member of Parliament Yvette Cooper of the Labour Party": the last "of ..." belongs to the role
+            tail_of, rest = rest[last_of:], rest[:last_of]
+            words = role_words + rest
+        if rest and rest[0].lower() in ("of", "for", "to"):
+            # "Secretary of State Mike Pompeo": the name is the last two or three capitalised words
+            k = len(words)
+            name_start = k
+            count = 0
+            while name_start - 1 > last_role + 1 and (words[name_start - 1][:1].isupper() or low[name_start - 1] in _PARTICLES) and count < 3:
+                name_start -= 1
+                if low[name_start] not in _PARTICLES:
+                    count += 1
+                if count == 2 and name_start - 1 > last_role and low[name_start - 1] not in _PARTICLES:
+                    break
+            name_words = words[name_start:]
+            role_words = words[:name_start]
+        else:
+            name_words = rest
+        of_idx = next((i for i, w in enumerate(name_words) if w.lower() in ("of", "for") and i > 0), None)
+        role_tail: list[str] = []
+        if of_idx is not None:
+            role_tail = name_words[of_idx:]
+            name_words = name_words[:of_idx]
+        name = " ".join(name_words)
+        role = " ".join(role_words + role_tail + tail_of)
+        if name and any(w[:1].isupper() for w in name_words):
+            return _clean_name(name), role or role_app or None
+    # a lower-case description before a name: "engineer Paul Brandt"
+    if len(words) >= 2 and words[-1][:1].isupper() and any(w.islower() and w.isalpha() for w in words[:-1]):
+        k = len(words)
+        while k > 0 and (words[k - 1][:1].isupper() or low[k - 1] in _PARTICLES):
+            k -= 1
+        if 0 < k < len(words) and "of" not in low[:k] and not any(
+            low[j] in _ORG_HEADS or low[j] in _VAGUE_HEADS or low[j] in _COUNTRIES for j in range(k, len(words))
+        ):
+            return _clean_name(" ".join(words[k:])), role_app or " ".join(words[:k])
+    # possessive affiliation: "BBC's Jonathan Marcus"
+    for i, w in enumerate(words[:-1]):
+        if "of" in low[:i]:
+            break
+        if w.endswith("'s") and all(x[:1].isupper() for x in words[i + 1:]) and len(words) - i - 1 >= 2:
+            return _clean_name(" ".join(words[i + 1:])), role_app or w[:-2]
+    of_idx = next((i for i, w in enumerate(words) if w.lower() == "of" and i > 1), None)
+    if of_idx is not None and all(x[:1].isupper() or _norm(x) in _PARTICLES for x in words[:of_idx]) and of_idx <= 4 and not any(
+        _norm(x) in _ORG_HEADS for x in words[:of_idx]
+    ) and not any(_norm(x) in _COUNTRIES for x in words[:of_idx]) and low[0] not in _VAGUE_HEADS:
+        return _clean_name(" ".join(words[:of_idx])), role_app or " ".join(words[of_idx + 1:]) or None
+    return _clean_name(" ".join(words)), role_app
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip().strip(",;:").strip()
+    name = name.replace("( ", "(").replace(" )", ")")
+    if name.endswith("'s"):
+        name = name[:-2]
+    if name.endswith(".") and "." not in name[:-1].split()[-1] if name.split() else False:
+        name = name[:-1]
+    return name

@@ -1,0 +1,565 @@
+"""Claim extraction, behaviour by behaviour, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from factdb.extract import extract, extract_claims, parse_document
+from factdb.models import SourceMeta, SpeakerKind, Stance
+from factdb.sentences import split_sentences
+
+
+def claims(text: str, **kw):
+    return extract(text, **kw).claims
+
+
+def one(text: str, **kw):
+    found = claims(text, **kw)
+    assert len(found) == 1, [c.text for c in found]
+    return found[0]
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in split_sentences(text)]
+
+
+# ------------------------------------------------------------------ parse_document
+
+def test_header_block_is_read_into_meta_and_left_out_of_the_body():
+    doc = parse_document(
+        "url: https://example.org/a\noutlet: Daily Example\npublished: 2021-03-04\ntitle: Bridge closed\n"
+        "license: CC BY\nauthor: Ann Lee\nlanguage: en\n\nThe bridge was closed on Monday."
+    )
+    assert doc.text == "The bridge was closed on Monday."
+    assert doc.meta.url == "https://example.org/a"
+    assert doc.meta.outlet == "Daily Example"
+    assert doc.meta.title == "Bridge closed"
+    assert doc.meta.author == "Ann Lee"
+    assert doc.meta.language == "en"
+    assert doc.meta.published_at == datetime(2021, 3, 4, tzinfo=timezone.utc)
+
+
+def test_publisher_and_date_keys_are_synonyms_of_outlet_and_published():
+    doc = parse_document("publisher: The Courier\ndate: 2020-02-01T10:00:00+02:00\n\nBody text here.")
+    assert doc.meta.outlet == "The Courier"
+    assert doc.meta.published_at == datetime(2020, 2, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def test_date_first_line_export_format_is_read():
+    doc = parse_document("date 2019-07-28\nThe governor resigned on Sunday.")
+    assert doc.meta.published_at == datetime(2019, 7, 28, tzinfo=timezone.utc)
+    assert doc.text == "The governor resigned on Sunday."
+
+
+def test_explicit_meta_overrides_header_fields():
+    doc = parse_document("outlet: Header Outlet\ntitle: T\n\nBody.", SourceMeta(outlet="Given Outlet"))
+    assert doc.meta.outlet == "Given Outlet"
+    assert doc.meta.title == "T"
+
+
+def test_text_without_header_is_all_body():
+    text = "Note: this is not a header.\nThe dam burst at dawn, officials said."
+    assert parse_document(text).text == text
+
+
+def test_invalid_header_date_gives_no_date_rather_than_an_error():
+    assert parse_document("published: someday\ntitle: X\n\nBody.").meta.published_at is None
+
+
+# ------------------------------------------------------------------ sentences
+
+def test_titles_and_abbreviations_do_not_end_sentences():
+    text = ("Mr. Hale met Dr Ortiz and Gen. Brandt at St. Mary's. Sen. Ruiz and Rep. Cole flew to the U.S. "
+            "capital on Jan. 5 to discuss No. 10. They left at 4 p.m. The talks resumed later.")
+    assert sentences(text) == [
+        "Mr. Hale met Dr Ortiz and Gen. Brandt at St. Mary's.",
+        "Sen. Ruiz and Rep. Cole flew to the U.S. capital on Jan. 5 to discuss No. 10.",
+        "They left at 4 p.m.",
+        "The talks resumed later.",
+    ]
+
+
+def test_initials_decimals_and_ellipses():
+    text = "J. R. R. Tolkien earned 4.1 million pounds... But the estate disputed it. Growth was 2.5%."
+    assert sentences(text) == [
+        "J. R. R. Tolkien earned 4.1 million pounds...",
+        "But the estate disputed it.",
+        "Growth was 2.5%.",
+    ]
+
+
+def test_sentence_ending_inside_quotes_splits_after_the_closing_mark():
+    text = 'She said, "The road is open." Traffic resumed. He added: \'It is safe.\' Buses ran.'
+    assert sentences(text) == ['She said, "The road is open."', "Traffic resumed.", "He added: 'It is safe.'", "Buses ran."]
+
+
+def test_blank_line_always_ends_a_sentence():
+    assert sentences("The river rose three metres\n\nSchools were closed") == [
+        "The river rose three metres", "Schools were closed"]
+
+
+def test_bracketed_ellipsis_in_a_quote_does_not_end_the_sentence():
+    text = '"The bridge is gone [...] The town is cut off," the mayor said.'
+    assert sentences(text) == [text]
+
+
+# ------------------------------------------------------------------ offsets
+
+def test_claim_text_is_the_slice_of_the_document_body():
+    text = "title: Storm\n\nThe storm killed 12 people in Dover.\n\nPower was cut to 4,000 homes, the utility said."
+    ex = extract(text)
+    assert len(ex.claims) == 2
+    for c in ex.claims:
+        assert ex.document.text[c.start:c.end] == c.text
+
+
+# ------------------------------------------------------------------ what is not a claim
+
+def test_captions_and_photo_credits_are_not_claims():
+    text = (
+        "Firefighters battle the blaze in Arden on Tuesday. (Lena Park, Arden Post/AP)\n\n"
+        "Smoke rises over the hills. Photo via AP\n\n"
+        "Image: The burned warehouse in Arden.\n\n"
+        "Photograph: Tom Reyes/Getty Images\n\n"
+        "The fire destroyed 40 homes, the fire service said."
+    )
+    assert [c.text for c in claims(text)] == ["The fire destroyed 40 homes, the fire service said."]
+
+
+def test_bylines_and_datelines_are_not_claims():
+    text = "By Jane Doe and Sam Ode\n\nThursday, May 7, 2015\n\nThe port reopened after a two-day strike."
+    assert [c.text for c in claims(text)] == ["The port reopened after a two-day strike."]
+
+
+def test_dateline_prefix_is_left_out_of_the_claim_span():
+    c = one("LISBON (Reuters) - The central bank raised rates to 4.5% on Thursday.")
+    assert c.text.startswith("The central bank")
+
+
+def test_questions_are_not_claims():
+    assert claims("Who ordered the strike? Nobody knows yet, but the inquiry continues.")[0].text.startswith("Nobody")
+    assert not claims("Why did the bridge collapse?")
+
+
+def test_title_repeated_in_body_is_not_a_claim():
+    text = "title: Flooding hits Norwich\n\nFlooding hits Norwich\n\nThe river burst its banks overnight in Norwich."
+    assert [c.text for c in claims(text)] == ["The river burst its banks overnight in Norwich."]
+
+
+def test_short_fragments_and_markdown_headings_are_not_claims():
+    text = "# Storm damage in Leeds\n\nMore soon.\n\n## Latest\n\nThe storm cut power to 3,000 homes in Leeds."
+    assert [c.text for c in claims(text)] == ["The storm cut power to 3,000 homes in Leeds."]
+
+
+def test_opinion_and_exhortation_are_left_out_unless_asked_for():
+    text = "The council should end the bluster and fix the roads. The council spent $2 million on roads."
+    assert [c.text for c in claims(text)] == ["The council spent $2 million on roads."]
+    with_opinions = claims(text, include_opinions=True)
+    assert [c.is_opinion for c in with_opinions] == [True, False]
+
+
+def test_must_stop_is_an_exhortation_but_must_be_completed_is_a_rule():
+    assert one('"The shelling must stop," the envoy said.', include_opinions=True).is_opinion
+    assert not one("Forms must be completed in English, the ministry said.").is_opinion
+
+
+# ------------------------------------------------------------------ attribution
+
+def test_spokesman_denial_of_rejection_is_denies_with_positive_proposition():
+    c = one('"It was \'not correct\' to say that Mr Putin had rejected the US peace plan," '
+            "Kremlin spokesman Dmitry Peskov said.")
+    assert c.proposition == "Putin had rejected the US peace plan"
+    assert c.stance is Stance.DENIES
+    assert (c.speaker, c.speaker_role, c.speaker_kind) == ("Dmitry Peskov", "Kremlin spokesman", SpeakerKind.PERSON)
+
+
+def test_speaker_said_that_clause():
+    c = one("Health Minister Lara Voss said that the clinic had treated 80 patients.")
+    assert (c.speaker, c.speaker_role) == ("Lara Voss", "Health Minister")
+    assert c.proposition == "The clinic had treated 80 patients"
+
+
+def test_quote_then_said_speaker():
+    c = one('"The dam will hold," said engineer Paul Brandt.')
+    assert c.speaker == "Paul Brandt"
+    assert c.proposition == "The dam will hold"
+
+
+def test_quote_then_speaker_said():
+    c = one('"We found no survivors," rescue chief Ana Silva said.')
+    assert c.speaker == "Ana Silva"
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "We found survivors"
+
+
+def test_according_to_at_start_and_at_end():
+    first = one("According to the Interior Ministry, 14 police officers were injured.")
+    last = one("Fourteen police officers were injured, according to the Interior Ministry.")
+    for c in (first, last):
+        assert c.speaker == "Interior Ministry"
+        assert c.speaker_kind is SpeakerKind.ORGANISATION
+        assert c.proposition == "14 police officers were injured" or c.proposition == "Fourteen police officers were injured"
+
+
+def test_told_reporters_and_told_an_agency():
+    a = one("Mayor Ida Brun told reporters that the water was safe to drink.")
+    b = one("Deputy Minister Oleg Rudin told TASS the search would end on Friday.")
+    assert (a.speaker, a.proposition) == ("Ida Brun", "The water was safe to drink")
+    assert (b.speaker, b.speaker_role, b.proposition) == ("Oleg Rudin", "Deputy Minister", "The search would end on Friday")
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ("The coast guard warned that the storm would reach the island by noon.", "coast guard"),
+        ("The company announced it would close two factories.", "company"),
+        ("Governor Ray Holt insisted the evacuation had gone smoothly.", "Ray Holt"),
+        ("The union claimed 5,000 workers had joined the strike.", "union"),
+        ("The army confirmed that two soldiers were wounded.", "army"),
+        ("Reuters reported that the talks had stalled.", "Reuters"),
+        ("The minister added that talks would resume in June.", "minister"),
+        ("The agency stated that exports were continuing.", "agency"),
+    ],
+)
+def test_reporting_verbs_name_the_speaker(sentence, speaker):
+    assert one(sentence).speaker.lower() == speaker.lower()
+
+
+def test_accused_of_gives_the_accusation_as_proposition():
+    c = one("The mayor accused the police of hiding evidence.")
+    assert c.speaker == "mayor"
+    assert c.proposition == "The police hid evidence"
+
+
+def test_urged_gives_what_was_urged():
+    c = one("Governor Eva Stone urged residents to leave the coast.")
+    assert c.speaker == "Eva Stone"
+    assert c.proposition == "Residents should leave the coast"
+
+
+def test_quote_running_over_sentences_and_paragraphs_keeps_its_speaker():
+    text = (
+        'Fire chief Omar Reyes said: "The blaze started in the kitchen. It spread to the roof in minutes.\n\n'
+        '"Two firefighters were hurt."\n\n'
+        "The building was insured."
+    )
+    found = claims(text)
+    assert [c.speaker for c in found] == ["Omar Reyes", "Omar Reyes", "Omar Reyes", None]
+
+
+def test_paragraph_that_is_only_a_quote_continues_the_previous_speaker():
+    text = (
+        "Police chief Dana Kerr said the suspect had been arrested in Hull.\n\n"
+        '"He did not resist and is now in custody."'
+    )
+    found = claims(text)
+    assert [c.speaker for c in found] == ["Dana Kerr", "Dana Kerr"]
+
+
+def test_he_said_resolves_to_the_last_named_person():
+    text = ('Senator Maria Lind visited the camp on Friday. Aid worker Tom Hale said the camp held 3,000 people. '
+            '"Food will run out by Monday," he said.')
+    found = claims(text)
+    assert found[-1].speaker == "Tom Hale"
+
+
+def test_it_said_resolves_to_the_last_organisation():
+    text = 'The Health Ministry said 40 cases were confirmed. "More tests are under way," it said.'
+    assert [c.speaker for c in claims(text)] == ["Health Ministry", "Health Ministry"]
+
+
+def test_surname_is_resolved_to_the_full_name_given_earlier():
+    text = "Prime Minister Hugo Vance said the budget was balanced. Vance said taxes would not rise."
+    assert [c.speaker for c in claims(text)] == ["Hugo Vance", "Hugo Vance"]
+
+
+@pytest.mark.parametrize(
+    "sentence, name, role",
+    [
+        ("Kremlin spokesman Dmitry Peskov said the talks were over.", "Dmitry Peskov", "Kremlin spokesman"),
+        ("Mr Putin said the talks were over.", "Putin", None),
+        ("Mr. Putin said the talks were over.", "Putin", None),
+        ("President Vladimir Putin said the talks were over.", "Vladimir Putin", "President"),
+        ("Emergencies Minister Yevgeny Zinichev said the talks were over.", "Yevgeny Zinichev", "Emergencies Minister"),
+        ("US Secretary of State Joan Park said the talks were over.", "Joan Park", "US Secretary of State"),
+        ("Ivan Petrov, a spokesman for the port authority, said the talks were over.", "Ivan Petrov",
+         "spokesman for the port authority"),
+    ],
+)
+def test_speaker_name_is_separated_from_role_and_honorific(sentence, name, role):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_role) == (name, role)
+    assert c.speaker_kind is SpeakerKind.PERSON
+
+
+@pytest.mark.parametrize(
+    "sentence, name, kind",
+    [
+        ("Ukraine's air force said it shot down 20 drones.", "Ukraine's air force", SpeakerKind.ORGANISATION),
+        ("Russia's Ministry of Defence said it shot down 20 drones.", "Russia's Ministry of Defence", SpeakerKind.ORGANISATION),
+        ("The FSB said it had detained three suspects.", "FSB", SpeakerKind.ORGANISATION),
+        ("The Investigative Committee said it had opened a case.", "Investigative Committee", SpeakerKind.ORGANISATION),
+        ("Officials said the road had reopened.", "Officials", SpeakerKind.UNKNOWN),
+        ("Residents said the road had reopened.", "Residents", SpeakerKind.UNKNOWN),
+    ],
+)
+def test_organisations_and_vague_groups_speak_too(sentence, name, kind):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_kind) == (name, kind)
+
+
+def test_outlet_assertion_has_no_speaker():
+    c = one("The ferry sank off Crete on Tuesday with 30 passengers on board.")
+    assert c.speaker is None and c.speaker_kind is SpeakerKind.UNKNOWN
+
+
+# ------------------------------------------------------------------ stance
+
+@pytest.mark.parametrize(
+    "sentence, proposition",
+    [
+        ("The minister has not rejected the offer.", "The minister has rejected the offer"),
+        ("The minister didn't confirm the figures.", "The minister confirmed the figures"),
+        ("The minister did not reject the offer.", "The minister rejected the offer"),
+        ("The bank does not hold the gold.", "The bank holds the gold"),
+        ("No casualties were reported after the blast.", "Casualties were reported after the blast"),
+        ("The mayor never signed the contract.", "The mayor signed the contract"),
+        ("The minister isn't resigning over the scandal.", "The minister is resigning over the scandal"),
+    ],
+)
+def test_negation_is_removed_readably_and_stance_is_denies(sentence, proposition):
+    c = one(sentence)
+    assert c.stance is Stance.DENIES
+    assert c.proposition == proposition
+
+
+def test_denied_that_is_denies_with_the_denied_clause():
+    c = one("The ministry denied that its troops had crossed the border.")
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "Its troops had crossed the border"
+
+
+def test_rejected_the_claim_that_is_denies():
+    c = one("The company rejected the claim that it had polluted the river.")
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "The company had polluted the river"
+
+
+def test_rejecting_a_plan_is_an_event_not_a_denial():
+    c = one("Parliament rejected the budget plan on Tuesday.")
+    assert c.stance is Stance.AFFIRMS
+    assert c.speaker is None
+
+
+def test_ruled_out_and_dismissed_as_groundless_are_denials():
+    assert one("The governor ruled out a curfew.").stance is Stance.DENIES
+    text = "Critics said the election had been rigged. The commission dismissed the claim as groundless."
+    c = claims(text)[1]
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "The election had been rigged"
+
+
+def test_pushed_back_on_any_suggestion_is_denies_of_the_suggestion():
+    c = one("The spokesman pushed back on any suggestion that the talks had collapsed.")
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "The talks had collapsed"
+
+
+def test_no_evidence_that_is_a_hedged_denial():
+    c = one("There is no evidence that the vote was rigged, officials said.")
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "The vote was rigged"
+    assert c.hedged and c.hedge_cue == "no evidence"
+
+
+def test_double_negation_affirms():
+    c = one("It is not true that the company did not pay its taxes, the auditor said.")
+    assert c.stance is Stance.AFFIRMS
+    assert c.proposition == "The company paid its taxes"
+
+
+def test_denial_of_an_earlier_accusation_takes_its_proposition():
+    text = "The rebels said the army had shelled the market. The army denied the accusation."
+    c = claims(text)[1]
+    assert c.stance is Stance.DENIES
+    assert c.proposition == "The army had shelled the market"
+
+
+def test_negation_in_a_because_clause_does_not_flip_the_claim():
+    c = one("The talks collapsed because neither side would not budge.")
+    assert c.stance is Stance.AFFIRMS
+
+
+def test_told_not_to_is_an_instruction_not_a_denial():
+    assert one("Staff said they were told not to talk to the press.").stance is Stance.AFFIRMS
+
+
+# ------------------------------------------------------------------ hedging
+
+@pytest.mark.parametrize(
+    "sentence, cue",
+    [
+        ("The rebels allegedly shelled the market.", "allegedly"),
+        ("The minister reportedly resigned on Friday.", "reportedly"),
+        ("The virus may spread to the capital.", "may"),
+        ("The dam might fail within days.", "might"),
+        ("The toll could rise above 50.", "could"),
+        ("The attack was likely carried out by the militia.", "likely"),
+        ("The bank is expected to raise rates.", "expected to"),
+        ("The suspect is believed to have fled abroad.", "believed to"),
+        ("A suspected gas leak caused the blast.", "suspected"),
+        ("The fire was presumably started by lightning.", "presumably"),
+        ("The army will strike back if provoked, the general said.", "if provoked"),
+    ],
+)
+def test_hedges_are_marked_with_their_cue(sentence, cue):
+    c = one(sentence)
+    assert c.hedged and c.hedge_cue == cue
+
+
+def test_hedging_adverbs_are_removed_from_the_proposition():
+    assert one("The rebels reportedly shelled the market.").proposition == "The rebels shelled the market"
+    assert one('The envoy said the strike was "likely" Iran\'s doing.').proposition == "The strike was Iran's doing"
+
+
+# ------------------------------------------------------------------ quantities and entities
+
+def test_quantities_with_what_they_count():
+    c = one("The drones, 111 in all, hit two towns, killing two people and injuring 1,250.")
+    got = [(q.value, q.counted) for q in c.quantities]
+    assert (111.0, None) in got or (111.0, "in") not in got
+    assert (2.0, "people") in got
+    assert (1250.0, "injured") in got
+
+
+def test_money_percentages_distances_and_scales():
+    c = one("The fund paid $3 million and one million rubles, 4.1% more, to towns two miles apart, "
+            "and 5.7 million barrels were lost.")
+    got = {(q.value, q.unit) for q in c.quantities}
+    assert {(3e6, "USD"), (1e6, "RUB"), (4.1, "%"), (2.0, "mi"), (5.7e6, None)} <= got
+
+
+def test_number_words_and_vague_counts_are_approximate():
+    c = one("Fourteen soldiers and dozens of civilians died, and hundreds of millions were lost.")
+    got = {q.text: q for q in c.quantities}
+    assert got["Fourteen"].value == 14 and not got["Fourteen"].approximate
+    assert got["dozens"].approximate and got["dozens"].counted == "civilians"
+    assert got["hundreds of millions"].value == 2e8
+
+
+def test_ranges_give_two_approximate_quantities():
+    c = one("Between 36 and 40 people were under the rubble, the minister said.")
+    assert [(q.value, q.approximate, q.counted) for q in c.quantities] == [(36, True, "people"), (40, True, "people")]
+
+
+def test_approximate_markers():
+    c = one("About 80 people fled and at least 20 were killed, while over 1,000 rescuers helped.")
+    assert all(q.approximate for q in c.quantities)
+
+
+def test_years_dates_and_times_are_not_quantities():
+    c = one("In 2019 the 1973 tower was hit at 4:00 a.m. on August 10, killing 39 people.")
+    assert [(q.value, q.counted) for q in c.quantities] == [(39.0, "people")]
+
+
+def test_confirmed_dead_counts_the_dead():
+    c = one("A total of 39 are confirmed dead, officials said.")
+    assert [(q.value, q.counted) for q in c.quantities] == [(39.0, "dead")]
+
+
+def test_entities_are_names_without_honorifics_or_titles():
+    c = one("Mr Putin met President Emmanuel Macron in Paris to discuss the Black Sea.")
+    assert set(c.entities) >= {"Putin", "Emmanuel Macron", "Paris", "Black Sea"}
+
+
+# ------------------------------------------------------------------ api
+
+def test_extract_is_parse_document_then_extract_claims():
+    text = "outlet: X\n\nThe plant closed in March, the company said."
+    assert extract(text) == extract_claims(parse_document(text))
+
+
+def test_empty_and_whitespace_documents_have_no_claims():
+    assert extract("").claims == ()
+    assert extract("   \n\n \t").claims == ()
+
+
+# ------------------------------------------------------------------ harder attribution shapes
+
+def test_quotation_introduced_by_a_colon_belongs_to_the_clause_subject():
+    text = ('The Coast Guard issued a statement on Monday: "Two crew members are missing. '
+            'The search will continue overnight."')
+    assert [c.speaker for c in claims(text)] == ["Coast Guard", "Coast Guard"]
+
+
+def test_appositive_name_after_a_role_is_the_speaker():
+    c = one("A ministry spokeswoman, Ina Berg, said the border would reopen on Friday.")
+    assert (c.speaker, c.speaker_role) == ("Ina Berg", "ministry spokeswoman")
+
+
+def test_reporting_verb_in_a_relative_clause_leaves_the_outlet_as_speaker():
+    c = one("The fire, which officials said was deliberate, destroyed the town hall.")
+    assert c.speaker is None
+
+
+def test_the_office_resolves_to_the_last_speaker_holding_it():
+    text = ("President Lena Ortiz said the budget was ready. The President insists that taxes will not rise.")
+    assert [c.speaker for c in claims(text)] == ["Lena Ortiz", "Lena Ortiz"]
+
+
+def test_unquoted_first_person_sentence_continues_the_last_person():
+    text = "Former guard Ray Moss claims he was never paid. I worked there for six years without a contract."
+    assert [c.speaker for c in claims(text)] == ["Ray Moss", "Ray Moss"]
+
+
+def test_reported_event_with_an_object_is_not_reported_speech():
+    c = one("The minister confirmed the appointment on Tuesday.")
+    assert c.proposition == "The minister confirmed the appointment on Tuesday"
+
+
+def test_negation_inside_a_leading_if_clause_does_not_flip_the_claim():
+    assert one("If the talks do not resume, the union will strike on Monday.").stance is Stance.AFFIRMS
+
+
+def test_violence_continued_is_not_a_reporting_frame():
+    assert one("Violence continued through the night in the old town.").speaker is None
+
+
+@pytest.mark.parametrize("module", ["factdb.extract", "factdb.sentences", "factdb.quantities", "factdb.attribution"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+
+
+def test_denied_with_a_gerund_gives_the_denied_act():
+    c = one("Moscow has repeatedly denied targeting civilians.")
+    assert (c.speaker, c.stance, c.proposition) == ("Moscow", Stance.DENIES, "Moscow targeted civilians")
+
+
+def test_rejected_as_absurd_reports_that_is_a_denial():
+    c = one('The Kremlin rejected as "absurd" reports that the president was ill.')
+    assert (c.stance, c.proposition) == (Stance.DENIES, "The president was ill")
+
+
+def test_neither_is_a_negation():
+    c = one("Neither side has confirmed the exchange of prisoners.")
+    assert (c.stance, c.proposition) == (Stance.DENIES, "Either side has confirmed the exchange of prisoners")
+
+
+def test_age_after_a_name_is_not_a_quantity_nor_a_role():
+    c = one("Maria Ivanova, 45, said her son had not returned from the front.")
+    assert (c.speaker, c.speaker_role, c.quantities) == ("Maria Ivanova", None, ())
+
+
+def test_time_adverbial_is_not_part_of_the_speaker():
+    assert one("Police on Tuesday said three suspects were arrested.").speaker == "Police"
+
+
+def test_a_part_of_a_whole_counts_the_same_thing():
+    c = one("The air force said it had shot down 111 of 115 drones overnight.")
+    assert [(q.value, q.counted) for q in c.quantities] == [(111.0, "drones"), (115.0, "drones")]
