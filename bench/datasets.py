@@ -1,0 +1,60 @@
+"""Loaders for the public datasets in ``$FACTDB_DATA_DIR`` (default ``<repo>/../shared/data``).
+
+Read-only; nothing is copied into the repository.  Each loader returns plain tuples.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """Where the datasets are: ``$FACTDB_DATA_DIR`` or ``<repo>/../shared/data``."""
+    return Path(os.environ.get("FACTDB_DATA_DIR") or REPO.parent / "shared" / "data")
+
+
+def mrpc(split: str) -> list[tuple[int, str, str]]:
+    """MRPC pairs ``(quality, sentence1, sentence2)``; ``split`` is ``train`` or ``test``."""
+    path = data_dir() / "mrpc" / f"msr_paraphrase_{split}.txt"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(rows)
+        return [(int(r[0]), r[3], r[4]) for r in rows if len(r) >= 5]
+
+
+def sick(sets: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """SICK pairs ``(label, sentence_a, sentence_b)`` whose ``SemEval_set`` is in ``sets``."""
+    path = data_dir() / "sick" / "SICK.txt"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [
+            (r["entailment_label"], r["sentence_A"], r["sentence_B"]) for r in rows if r["SemEval_set"] in sets
+        ]
+
+
+def checkthat2020_claims() -> dict[int, tuple[str, str]]:
+    """The 10,375 verified claims of CheckThat! 2020 Task 2: ``{id: (claim, title)}``."""
+    path = data_dir() / "clef2020-checkthat-task2-en" / "verified_claims.docs.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")  # quoted fields contain newlines
+        next(rows)
+        return {int(r[0]): (r[1], r[2]) for r in rows if r and r[0].strip().isdigit()}
+
+
+def checkthat2020_queries(split: str) -> tuple[dict[int, str], dict[int, set[int]]]:
+    """Tweets ``{tweet_id: text}`` and gold ``{tweet_id: {vclaim_id}}`` of ``train``/``dev``/``test``."""
+    base = data_dir() / "clef2020-checkthat-task2-en" / split
+    with (base / "tweets.queries.tsv").open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        next(rows)
+        tweets = {int(r[0]): r[1] for r in rows if r and r[0].strip().isdigit()}
+    gold: dict[int, set[int]] = {}
+    for line in (base / "tweet-vclaim-pairs.qrels").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] != "0":
+            gold.setdefault(int(parts[0]), set()).add(int(parts[2]))
+    return tweets, gold

@@ -1,0 +1,148 @@
+"""Find the stored claims a new claim matches: retrieval by rare terms, rapidfuzz rescoring, relation.
+
+:func:`find_matches` never scans every claim.  It
+
+1. looks up the document frequency of the query's terms and keeps the ``k_terms`` rarest that
+   occur in at most ``max_df`` of the claims;
+2. fetches their postings (at most ``posting_cap`` claim ids per term) and keeps a shortlist of
+   at most ``shortlist`` claims by the idf of the terms they share with the query;
+3. rescores the shortlist with BM25 over all the query's known terms and with rapidfuzz
+   :func:`~factdb.relate.similarity`, combines the two into ``Match.score`` and decides each
+   candidate's relation with :func:`~factdb.relate.relate`.
+
+The store serves the same protocol (:class:`~factdb.models.ClaimIndex`) from its ``terms`` and
+``claim_terms`` tables; :class:`InMemoryIndex` serves it from dicts for tests and benchmarks.
+
+>>> from factdb.normalize import normalize_claim as nc
+>>> index = InMemoryIndex()
+>>> index.add(1, "Putin rejected the US peace plan", nc("Putin rejected the US peace plan"))
+>>> index.add(2, "Zelensky accepted the EU trade deal", nc("Zelensky accepted the EU trade deal"))
+>>> [(m.claim_id, m.relation.value, m.reason) for m in find_matches(nc("Putin had rejected the US peace plan"), index)]
+[(1, 'same_as', 'same proposition')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from factdb.models import ClaimIndex, Match, NormalizedClaim, RelationKind, Stance, StoredClaimView
+from factdb.relate import claim_string, relate
+
+__all__ = ["LEXICAL_WEIGHT", "InMemoryIndex", "find_matches"]
+
+LEXICAL_WEIGHT = 0.5
+"""Weight of the normalized BM25 score in ``Match.score`` (the rest is rapidfuzz similarity / 100).
+Tuned on CheckThat! 2020 train+dev (``python bench/calibrate.py``)."""
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+class InMemoryIndex:
+    """A :class:`~factdb.models.ClaimIndex` held in dicts: term -> claim ids, claim id -> claim."""
+
+    def __init__(self) -> None:
+        self._claims: dict[int, StoredClaimView] = {}
+        self._postings: dict[str, list[int]] = {}
+
+    def add(self, claim_id: int, proposition: str, normalized: NormalizedClaim) -> None:
+        """Index a claim under its distinct tokens (a claim id is added once)."""
+        if claim_id in self._claims:
+            raise ValueError(f"claim {claim_id} is already indexed")
+        self._claims[claim_id] = StoredClaimView(claim_id, proposition, normalized)
+        for term in dict.fromkeys(normalized.tokens):
+            self._postings.setdefault(term, []).append(claim_id)
+
+    def claim_count(self) -> int:
+        return len(self._claims)
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        return {t: len(self._postings[t]) for t in terms if t in self._postings}
+
+    def postings(self, terms: Sequence[str], *, limit_per_term: int) -> dict[str, list[int]]:
+        # Newest first: claims were appended in id order.
+        return {t: self._postings[t][::-1][:limit_per_term] for t in terms if t in self._postings}
+
+    def claims(self, claim_ids: Sequence[int]) -> list[StoredClaimView]:
+        return [self._claims[i] for i in claim_ids if i in self._claims]
+
+
+def find_matches(
+    query: NormalizedClaim,
+    index: ClaimIndex,
+    *,
+    limit: int = 10,
+    stance: Stance = Stance.AFFIRMS,
+    k_terms: int = 12,
+    max_df: float = 0.1,
+    posting_cap: int = 2000,
+    shortlist: int = 300,
+) -> list[Match]:
+    """The stored claims most like ``query``, best first, each with its relation and a reason.
+
+    ``stance`` is the query's stance toward its proposition when it came from raw text
+    (:func:`factdb.normalize.split_polarity`): a SAME_AS match then reads "same proposition,
+    opposite stance".  ``k_terms``, ``max_df``, ``posting_cap`` and ``shortlist`` bound the
+    retrieval work (see the module docstring); the defaults are those the benchmarks report.
+    """
+    terms = list(dict.fromkeys(query.tokens))
+    n_claims = index.claim_count()
+    if not terms or n_claims == 0:
+        return []
+    df = index.document_frequencies(terms)
+    idf = {t: math.log(1 + (n_claims - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    cutoff = max(max_df * n_claims, 1)
+    rare = sorted((t for t in df if df[t] <= cutoff), key=lambda t: (df[t], t))[:k_terms]
+    if not rare:  # only very common terms: fall back to the rarest of them
+        rare = sorted(df, key=lambda t: (df[t], t))[:k_terms]
+    postings = index.postings(rare, limit_per_term=posting_cap)
+    first_pass: dict[int, float] = {}
+    for term, ids in postings.items():
+        weight = idf[term]
+        for claim_id in ids:
+            first_pass[claim_id] = first_pass.get(claim_id, 0.0) + weight
+    if not first_pass:
+        return []
+    best = sorted(first_pass, key=lambda i: (-first_pass[i], i))[:shortlist]
+    views = index.claims(best)
+    if not views:
+        return []
+
+    lexical = _bm25(terms, idf, views)
+    top = max(lexical) or 1.0
+    sims = [0.0] * len(views)
+    for _, sim, i in process.extract(
+        claim_string(query), [claim_string(v.normalized) for v in views],
+        scorer=fuzz.token_sort_ratio, processor=None, limit=None,
+    ):  # fmt: skip
+        sims[i] = sim
+    ranked = sorted(
+        ((LEXICAL_WEIGHT * lex / top + (1 - LEXICAL_WEIGHT) * sim / 100.0, float(sim), v) for lex, sim, v in zip(lexical, sims, views)),
+        key=lambda r: (-r[0], r[2].claim_id),  # ties: the older claim, which later duplicates join
+    )[:limit]
+    matches = []
+    for score, sim, view in ranked:
+        rel = relate(query, view.normalized, sim)
+        kind = rel.kind or RelationKind.RELATED
+        reason = rel.reason
+        if kind is RelationKind.SAME_AS and stance is Stance.DENIES:
+            reason = "same proposition, opposite stance"
+        matches.append(Match(view.claim_id, round(score, 4), kind, reason, rel.contradiction))
+    return matches
+
+
+def _bm25(terms: Sequence[str], idf: dict[str, float], views: Sequence[StoredClaimView]) -> list[float]:
+    """BM25 of each candidate for the query terms (average length taken over the candidates)."""
+    lengths = [len(v.normalized.tokens) or 1 for v in views]
+    avgdl = sum(lengths) / len(lengths)
+    known = [t for t in terms if t in idf]
+    scores = []
+    for view, length in zip(views, lengths):
+        tf = Counter(view.normalized.tokens)
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl)
+        scores.append(sum(idf[t] * tf[t] * (BM25_K1 + 1) / (tf[t] + norm) for t in known if tf[t]))
+    return scores
