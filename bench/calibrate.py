@@ -7,7 +7,8 @@ Run from the repository root (data in ``$FACTDB_DATA_DIR``, default ``../shared/
 Thresholds are chosen on train/dev splits and reported on test splits:
 
 - MRPC: ``SAME_THRESHOLD`` on train (lowest threshold whose train precision of SAME_AS is >= 0.95
-  at it and at every stricter threshold); precision/recall of SAME_AS on test.
+  at it and at every stricter threshold, with a margin: the lower end of its Wilson interval, z=1);
+  precision/recall of SAME_AS on test.
 - SICK: the same rule for contradiction precision >= 0.9 on TRAIN+TRIAL (negation pulled out by
   ``split_polarity``: same proposition + opposite stance, or CONTRADICTS from relate); P/R on TEST.
   The shipped threshold is the stricter of the two.
@@ -83,12 +84,25 @@ def precision_recall(decisions: Iterable[tuple[int, bool]]) -> tuple[float, floa
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 0.0), tp + fp
 
 
+def wilson_lower(precision: float, n: int, z: float = 1.0) -> float:
+    """Lower end of the Wilson interval of a precision measured on ``n`` predictions (z=1: ~84 %)."""
+    if n == 0:
+        return 1.0
+    centre = precision + z * z / (2 * n)
+    spread = z * math.sqrt(precision * (1 - precision) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
 def lowest_safe_threshold(decide: Callable[[float], list[tuple[int, bool]]], target: float) -> float:
-    """The lowest grid threshold at which precision >= target, as at every stricter one."""
+    """The lowest grid threshold at which precision is >= target with margin, as at every stricter one.
+
+    Margin: the lower end of the precision's Wilson interval (z=1) must reach the target, so a
+    threshold that only just reaches it on train (and would likely miss it on test) is not chosen.
+    """
     chosen = GRID[-1]
     for t in reversed(GRID):
         precision, _, predicted = precision_recall(decide(t))
-        if precision < target and predicted:
+        if predicted >= 20 and wilson_lower(precision, predicted) < target:
             break
         chosen = t
     return chosen

@@ -7,7 +7,8 @@ The pipeline of :func:`normalize_claim`:
 1. NFKC, typographic quotes and dashes unified, URLs and ``pic.twitter.com`` links removed,
    ``@handles`` and ``#CamelCaseTags`` turned into words ("@IlhanMN" -> "Ilhan MN");
 2. numbers found (``"4.1%"``, ``"1,000"``, ``"$3 million"``, ``"twenty"``) and masked as ``<num>``;
-3. lower-cased; leftover negation (``not``, ``n't``, ``never``, ``no``), hedges (``reportedly``,
+3. a framing attribution of a raw sentence dropped ("..., the Kremlin said", "According to X, ...");
+   lower-cased; leftover negation (``not``, ``n't``, ``never``, ``no``), hedges (``reportedly``,
    ``may``) and auxiliaries (``has``, ``had``, ``was``) dropped, so "Putin had not rejected the
    plan" and "Putin rejected the plan" have the same ``text``;
 4. ``tokens``: content words, stop words removed, stemmed by a small suffix stripper
@@ -168,7 +169,11 @@ _QUANTITY = re.compile(
 _APPROX_BEFORE = re.compile(r"(?:" + "|".join(_APPROX_CUES) + r")\s*$", re.IGNORECASE)
 _WORD = re.compile(r"<num>|[^\W_]+")
 _ENTITY = re.compile(r"\b(?:[A-Z][\w'.&-]*|[A-Z]{2,})(?:\s+(?:of|de|the|for|and)?\s*(?:[A-Z][\w'.&-]*))*")
-_NEG_CONTRACTION = re.compile(r"(\w)n't\b", re.IGNORECASE)
+_NEG_CONTRACTION = re.compile(r"(\w)n ?'t\b", re.IGNORECASE)  # "didn't", tokenized "didn 't"
+_SAYING = r"(?:said|says|say|told\s+\w+|claimed|claims|stated|states|reported|reports|announced|added|insisted)"
+_ATTRIBUTION_AFTER = re.compile(rf"[,:]\s*[\"']?\s*[^,\"]{{1,60}}?\s+{_SAYING}(?:\s+on\s+\w+)?\s*[.!]?\s*$", re.IGNORECASE)
+_ATTRIBUTION_BEFORE = re.compile(r"^\s*according\s+to\s+[^,]{1,60},\s*", re.IGNORECASE)
+_CLAUSE_BREAKS = frozenset("and but or while whereas although".split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +219,9 @@ def stem(word: str) -> str:
 def split_polarity(text: str) -> tuple[str, Stance]:
     """Pull the negation out of a raw sentence: the positive proposition and the stance toward it.
 
-    An odd number of negations ("not", "n't", "never", "no", "nobody") makes the stance DENIES.
+    A clause with an odd number of negations ("not", "n't", "never", "no", "nobody") makes the
+    stance DENIES: "it is not true that nobody came" affirms, "they are not singing and are not
+    dancing" denies (clauses split at "and", "but", "or", commas and semicolons).
     "no"/"nobody"/"nothing" become "a"/"somebody"/"something" so that the positive proposition
     still reads as a sentence; "not"/"never" are dropped.
 
@@ -224,11 +231,15 @@ def split_polarity(text: str) -> tuple[str, Stance]:
     ('There is a man standing in the background', <Stance.DENIES: 'denies'>)
     """
     text = _expand_contractions(_unify(text))
-    negations = 0
+    negated_clause = False
+    negations = 0  # in the current clause
     out: list[str] = []
     for piece in re.split(r"(\s+)", text):
         core = piece.strip(".,;:!?\"'()")
         low = core.lower()
+        if low in _CLAUSE_BREAKS or piece.rstrip().endswith((",", ";")):
+            negated_clause |= negations % 2 == 1
+            negations = 0
         if low in NEGATIONS and core:
             negations += 1
             replacement = {"no": "a", "nobody": "somebody", "nothing": "something", "none": "some",
@@ -237,9 +248,10 @@ def split_polarity(text: str) -> tuple[str, Stance]:
                 replacement = replacement.capitalize()
             piece = piece.replace(core, replacement, 1) if replacement else piece.replace(core, "", 1)
         out.append(piece)
+    negated_clause |= negations % 2 == 1
     positive = re.sub(r"\s{2,}", " ", "".join(out)).strip()
     positive = re.sub(r"\s+([.,;:!?])", r"\1", positive)
-    return positive, Stance.DENIES if negations % 2 else Stance.AFFIRMS
+    return positive, Stance.DENIES if negated_clause else Stance.AFFIRMS
 
 
 def extract_quantities(text: str) -> tuple[Quantity, ...]:
@@ -289,7 +301,7 @@ def normalize_claim(
     >>> a.text == b.text, a.antonym_text
     (True, 'putin accept the us peace plan')
     """
-    clean = _strip_social(_expand_contractions(_unify(proposition)))
+    clean = _strip_attribution(_strip_social(_expand_contractions(_unify(proposition))))
     spans = _quantity_spans(clean)
     numbers = tuple(quantities) if quantities else tuple(q for q, _ in spans)
     ents = tuple(entities) if entities else extract_entities(clean)
@@ -319,6 +331,13 @@ def _strip_social(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _TAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
     return _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+def _strip_attribution(text: str) -> str:
+    # Raw sentences only (extraction removes attribution itself): "..., the Kremlin said." and
+    # "According to the UN, ..." frame the claim without being part of it.
+    text = _ATTRIBUTION_AFTER.sub("", text)
+    return _ATTRIBUTION_BEFORE.sub("", text)
 
 
 def _expand_contractions(text: str) -> str:
