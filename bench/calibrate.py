@@ -112,7 +112,9 @@ def lowest_safe_threshold(decide: Callable[[float], list[tuple[int, bool]]], tar
 # Ranking (CheckThat! 2020 Task 2)
 # ---------------------------------------------------------------------------------------------
 
-BASE_STOP = frozenset("a an the and or of to in on for is are was were be been it this that with as at by from".split())
+BASE_STOP = frozenset(
+    "a an the and or of to in on for is are was were be been it this that with as at by from".split()
+)
 
 
 def base_tokens(text: str) -> list[str]:
@@ -208,12 +210,16 @@ def checkthat(out: list[str]) -> None:
     t0 = time.perf_counter()
     brute = {}
     for q in order:
-        hits = process.extract(claim_string(test_q[q]), choices, scorer=fuzz.token_sort_ratio, processor=None, limit=10)
+        hits = process.extract(
+            claim_string(test_q[q]), choices, scorer=fuzz.token_sort_ratio, processor=None, limit=10
+        )
         brute[q] = [key for _, _, key in hits]
     per_query_brute = (time.perf_counter() - t0) / len(order)
     brute_m = ranking_metrics(brute, test_gold)
     n = len(test_gold)
-    out.append(f"### CheckThat! 2020 Task 2 — test ({n} tweets with gold, {len(claims)} claims, claim + title)\n")
+    out.append(
+        f"### CheckThat! 2020 Task 2 — test ({n} tweets with gold, {len(claims)} claims, claim + title)\n"
+    )
     out.append("| ranker | MAP@5 | MRR | P@1 | ms / query |")
     out.append("|---|---|---|---|---|")
     out.append(f"| BM25 baseline (k1=1.2, b=0.75) | {base[0]:.3f} | {base[1]:.3f} | {base[2]:.3f} | |")
@@ -221,9 +227,13 @@ def checkthat(out: list[str]) -> None:
         f"| factdb `find_matches` (defaults: k_terms=12, shortlist=300) | {fact[0]:.3f} | {fact[1]:.3f} | "
         f"{fact[2]:.3f} | {per_query * 1000:.2f} |"
     )
-    out.append(f"| factdb `find_matches` (k_terms=50, shortlist=1000) | {wide[0]:.3f} | {wide[1]:.3f} | {wide[2]:.3f} | |")
     out.append(
-        f"| brute-force `process.extract` token_sort_ratio, all claims | {brute_m[0]:.3f} | {brute_m[1]:.3f} | "
+        f"| factdb `find_matches` (k_terms=50, shortlist=1000) | {wide[0]:.3f} | {wide[1]:.3f} | "
+        f"{wide[2]:.3f} | |"
+    )
+    out.append(
+        f"| brute-force `process.extract` token_sort_ratio, all claims | {brute_m[0]:.3f} | "
+        f"{brute_m[1]:.3f} | "
         f"{brute_m[2]:.3f} | {per_query_brute * 1000:.2f} |"
     )
     out.append(f"\nfind_matches is {per_query_brute / per_query:.1f}× faster than brute force here.\n")
@@ -236,7 +246,12 @@ SHIPPED_WEIGHT = match_module.LEXICAL_WEIGHT
 
 
 def main() -> None:
-    out = ["## factdb matching calibration\n", "```", "PYTHONPATH=. " + " ".join(["python", *sys.argv]), "```\n"]
+    out = [
+        "## factdb matching calibration\n",
+        "```",
+        "PYTHONPATH=. " + " ".join(["python", *sys.argv]),
+        "```\n",
+    ]
     out.append(f"data: `{datasets.data_dir()}`\n")
 
     train, test = mrpc_rows("train"), mrpc_rows("test")
@@ -250,7 +265,9 @@ def main() -> None:
     out.append("|---|---|---|---|")
     out.append(f"| MRPC SAME_AS precision | train ({len(train)} pairs) | ≥ 0.95 | {t_mrpc} |")
     out.append(f"| SICK contradiction precision | TRAIN+TRIAL ({len(sick_tune)} pairs) | ≥ 0.90 | {t_sick} |")
-    out.append(f"\nCalibrated SAME_THRESHOLD = max = {chosen}; shipped in factdb/relate.py: {SAME_THRESHOLD}\n")
+    out.append(
+        f"\nCalibrated SAME_THRESHOLD = max = {chosen}; shipped in factdb/relate.py: {SAME_THRESHOLD}\n"
+    )
 
     out.append("### Pair decisions on test splits at the shipped threshold\n")
     out.append("| test set | decision | precision | recall | predicted | pairs |")

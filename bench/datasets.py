@@ -32,7 +32,9 @@ def sick(sets: tuple[str, ...]) -> list[tuple[str, str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [
-            (r["entailment_label"], r["sentence_A"], r["sentence_B"]) for r in rows if r["SemEval_set"] in sets
+            (r["entailment_label"], r["sentence_A"], r["sentence_B"])
+            for r in rows
+            if r["SemEval_set"] in sets
         ]
 
 

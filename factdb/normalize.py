@@ -170,8 +170,12 @@ _APPROX_BEFORE = re.compile(r"(?:" + "|".join(_APPROX_CUES) + r")\s*$", re.IGNOR
 _WORD = re.compile(r"<num>|[^\W_]+")
 _ENTITY = re.compile(r"\b(?:[A-Z][\w'.&-]*|[A-Z]{2,})(?:\s+(?:of|de|the|for|and)?\s*(?:[A-Z][\w'.&-]*))*")
 _NEG_CONTRACTION = re.compile(r"(\w)n ?'t\b", re.IGNORECASE)  # "didn't", tokenized "didn 't"
-_SAYING = r"(?:said|says|say|told\s+\w+|claimed|claims|stated|states|reported|reports|announced|added|insisted)"
-_ATTRIBUTION_AFTER = re.compile(rf"[,:]\s*[\"']?\s*[^,\"]{{1,60}}?\s+{_SAYING}(?:\s+on\s+\w+)?\s*[.!]?\s*$", re.IGNORECASE)
+_SAYING = (
+    r"(?:said|says|say|told\s+\w+|claimed|claims|stated|states|reported|reports|announced|added|insisted)"
+)
+_ATTRIBUTION_AFTER = re.compile(
+    rf"[,:]\s*[\"']?\s*[^,\"]{{1,60}}?\s+{_SAYING}(?:\s+on\s+\w+)?\s*[.!]?\s*$", re.IGNORECASE
+)
 _ATTRIBUTION_BEFORE = re.compile(r"^\s*according\s+to\s+[^,]{1,60},\s*", re.IGNORECASE)
 _CLAUSE_BREAKS = frozenset("and but or while whereas although".split())
 
@@ -312,7 +316,9 @@ def normalize_claim(
     antonym_text = None
     if any(w in ANTONYMS for w in words):
         antonym_text = " ".join(ANTONYMS[w][0] if w in ANTONYMS else w for w in words)
-    return NormalizedClaim(text=text, tokens=tokens, numbers=numbers, entities=ents, antonym_text=antonym_text)
+    return NormalizedClaim(
+        text=text, tokens=tokens, numbers=numbers, entities=ents, antonym_text=antonym_text
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,7 +361,9 @@ def _words(text: str) -> list[str]:
             break
         low = nxt
     low = re.sub(r"'s\b", "", low)
-    return [NUM if w != NUM and any(c.isdigit() for c in w) and w.isdigit() else w for w in _WORD.findall(low)]
+    return [
+        NUM if w != NUM and any(c.isdigit() for c in w) and w.isdigit() else w for w in _WORD.findall(low)
+    ]
 
 
 def _mask(text: str, spans: list[tuple[Quantity, tuple[int, int]]]) -> str:
@@ -417,7 +425,9 @@ def _quantity_spans(text: str) -> list[tuple[Quantity, tuple[int, int]]]:
         unit = "%" if m.group("pct") else _CURRENCIES.get(m.group("cur") or "")
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         before = text[max(0, start - 20) : start]
-        approximate = bool(_APPROX_BEFORE.search(before)) or (m.group("words") or "").lower().startswith("dozens")
+        approximate = bool(_APPROX_BEFORE.search(before)) or (m.group("words") or "").lower().startswith(
+            "dozens"
+        )
         counted = None
         if unit != "%":
             for w in text[m.end() : m.end() + 40].split()[:3]:

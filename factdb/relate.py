@@ -107,7 +107,9 @@ def same_number(x: Quantity, y: Quantity) -> bool:
     return round(a / step) == round(b / step)
 
 
-def numbers_agree(xs: Sequence[Quantity], ys: Sequence[Quantity]) -> tuple[bool, tuple[Quantity, Quantity] | None]:
+def numbers_agree(
+    xs: Sequence[Quantity], ys: Sequence[Quantity]
+) -> tuple[bool, tuple[Quantity, Quantity] | None]:
     """Whether two claims' figures agree one to one; if not, the first disagreeing aligned pair
     (None when they cannot be aligned: different counts of figures)."""
     if len(xs) != len(ys):
@@ -121,7 +123,7 @@ def numbers_agree(xs: Sequence[Quantity], ys: Sequence[Quantity]) -> tuple[bool,
     if not unmatched:
         return True, None
     # Align what is left by position: the masked wordings are the same, so slots correspond.
-    for x, y in zip(xs, ys):
+    for x, y in zip(xs, ys, strict=True):
         if not same_number(x, y):
             return False, (x, y)
     return False, None
@@ -148,7 +150,7 @@ def numeric_change(
     earlier, later = (a_numbers, b_numbers) if a_time < b_time else (b_numbers, a_numbers)
     if len(earlier) != len(later):
         return RelationKind.CONTRADICTS
-    if all(same_number(e, l) or l.value > e.value for e, l in zip(earlier, later)):
+    if all(same_number(e, n) or n.value > e.value for e, n in zip(earlier, later, strict=True)):
         return RelationKind.UPDATES
     return RelationKind.CONTRADICTS
 
@@ -182,13 +184,19 @@ def relate(
         swapped = _entity_swap(a, b)
         if mapped >= same_threshold and swapped is None:
             return Relation(
-                RelationKind.CONTRADICTS, ContradictionKind.ANTONYM, f"antonym predicate: {conflict[0]} vs {conflict[1]}"
+                RelationKind.CONTRADICTS,
+                ContradictionKind.ANTONYM,
+                f"antonym predicate: {conflict[0]} vs {conflict[1]}",
             )
     swapped = _entity_swap(a, b)
     if swapped is not None:
         rest = fuzz.token_sort_ratio(_without(a, swapped[0]), _without(b, swapped[1]), processor=None)
         if max(sim, rest) >= same_threshold:
-            return Relation(RelationKind.RELATED, None, f"similar wording, different entities: {swapped[0]} vs {swapped[1]}")
+            return Relation(
+                RelationKind.RELATED,
+                None,
+                f"similar wording, different entities: {swapped[0]} vs {swapped[1]}",
+            )
     if sim < same_threshold:
         if sim >= RELATED_THRESHOLD:
             return Relation(RelationKind.RELATED, None, "similar wording")
@@ -200,12 +208,16 @@ def relate(
         return Relation(RelationKind.RELATED, None, "similar wording, different figures")
     x, y = pair
     if x.counted and y.counted and stem(x.counted) != stem(y.counted):
-        return Relation(RelationKind.RELATED, None, f"similar wording, different measures: {x.counted} vs {y.counted}")
+        return Relation(
+            RelationKind.RELATED, None, f"similar wording, different measures: {x.counted} vs {y.counted}"
+        )
     what = f" ({x.counted or y.counted})" if (x.counted or y.counted) else ""
     kind = numeric_change(a.numbers, a_time, b.numbers, b_time)
     if kind is RelationKind.UPDATES:
         return Relation(RelationKind.UPDATES, None, f"later figure: {_show(x)} -> {_show(y)}{what}")
-    return Relation(RelationKind.CONTRADICTS, ContradictionKind.NUMERIC, f"number differs: {_show(x)} vs {_show(y)}{what}")
+    return Relation(
+        RelationKind.CONTRADICTS, ContradictionKind.NUMERIC, f"number differs: {_show(x)} vs {_show(y)}{what}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,7 +261,9 @@ def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | No
     def missing(entities: Sequence[str], other: NormalizedClaim) -> list[str]:
         named = {e.lower() for e in other.entities}
         words = set(other.text.split())
-        return [e for e in entities if e.lower() not in named and not any(w in words for w in _entity_words(e))]
+        return [
+            e for e in entities if e.lower() not in named and not any(w in words for w in _entity_words(e))
+        ]
 
     only_a, only_b = missing(a.entities, b), missing(b.entities, a)
     if only_a and only_b:

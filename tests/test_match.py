@@ -44,12 +44,20 @@ def test_restated_claim_is_found_first_as_same(index):
 
 def test_raw_denial_is_same_proposition_opposite_stance(index):
     m = top(index, "Putin has not rejected the US peace plan")
-    assert (m.claim_id, m.relation, m.reason) == (1, RelationKind.SAME_AS, "same proposition, opposite stance")
+    assert (m.claim_id, m.relation, m.reason) == (
+        1,
+        RelationKind.SAME_AS,
+        "same proposition, opposite stance",
+    )
 
 
 def test_other_toll_is_reported_as_numeric_contradiction(index):
     m = top(index, "A missile strike on Kharkiv killed 45 people")
-    assert (m.claim_id, m.relation, m.contradiction) == (2, RelationKind.CONTRADICTS, ContradictionKind.NUMERIC)
+    assert (m.claim_id, m.relation, m.contradiction) == (
+        2,
+        RelationKind.CONTRADICTS,
+        ContradictionKind.NUMERIC,
+    )
     assert m.reason == "number differs: 45 vs 40 (people)"  # the query's figure first
 
 
@@ -116,8 +124,12 @@ def test_negated_query_never_yields_same_claim_same_stance(text):
 
 # --- calibration targets on the public data (skipped when the data is absent) -----------------
 
-DATA = Path(os.environ.get("FACTDB_DATA_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
-needs_data = pytest.mark.skipif(not (DATA / "mrpc").is_dir(), reason=f"public datasets not found in {DATA} (set FACTDB_DATA_DIR)")
+DATA = Path(
+    os.environ.get("FACTDB_DATA_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+needs_data = pytest.mark.skipif(
+    not (DATA / "mrpc").is_dir(), reason=f"public datasets not found in {DATA} (set FACTDB_DATA_DIR)"
+)
 
 
 @needs_data

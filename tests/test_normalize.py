@@ -33,8 +33,12 @@ def test_contracted_and_double_negations_set_the_stance():
 
 
 def test_tense_does_not_matter():
-    assert normalize_claim("Putin had rejected the plan").text == normalize_claim("Putin rejected the plan").text
-    assert normalize_claim("Putin rejects the plan").tokens == normalize_claim("Putin rejected the plan").tokens
+    assert (
+        normalize_claim("Putin had rejected the plan").text == normalize_claim("Putin rejected the plan").text
+    )
+    assert (
+        normalize_claim("Putin rejects the plan").tokens == normalize_claim("Putin rejected the plan").tokens
+    )
 
 
 def test_inflections_share_a_stem():
@@ -70,7 +74,10 @@ def test_quantities_and_entities_from_extraction_are_kept():
 
 
 def test_entities_are_capitalised_spans():
-    assert extract_entities("The strike on Kharkiv was condemned by the United Nations.") == ("Kharkiv", "United Nations")
+    assert extract_entities("The strike on Kharkiv was condemned by the United Nations.") == (
+        "Kharkiv",
+        "United Nations",
+    )
 
 
 def test_tweet_noise_is_removed_but_handle_words_kept():
@@ -80,7 +87,10 @@ def test_tweet_noise_is_removed_but_handle_words_kept():
 
 
 def test_antonym_predicates_map_to_one_side():
-    assert normalize_claim("Putin rejected the plan").antonym_text == normalize_claim("Putin accepted the plan").antonym_text
+    assert (
+        normalize_claim("Putin rejected the plan").antonym_text
+        == normalize_claim("Putin accepted the plan").antonym_text
+    )
     assert normalize_claim("Putin discussed the plan").antonym_text is None
 
 
@@ -102,7 +112,11 @@ def test_normalizing_is_idempotent_with_noise(noise, sentence):
 @given(SENTENCES)
 def test_negating_flips_the_stance_and_keeps_the_proposition(sentence):
     words = sentence.split()
-    negated = " ".join([words[0], "did not", *words[1:]]) if words[1] not in ("is",) else sentence.replace(" is ", " is not ")
+    negated = (
+        " ".join([words[0], "did not", *words[1:]])
+        if words[1] not in ("is",)
+        else sentence.replace(" is ", " is not ")
+    )
     positive, stance = split_polarity(negated)
     assert stance is Stance.DENIES
     assert normalize_claim(positive).tokens == normalize_claim(sentence).tokens

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from factdb.models import ContradictionKind, RelationKind, Stance
-from factdb.normalize import extract_quantities, normalize_claim as nc
+from factdb.normalize import extract_quantities
+from factdb.normalize import normalize_claim as nc
 from factdb.relate import numeric_change, relate, same_number, stances_conflict
 
-DAY0 = datetime(2026, 3, 1, 8, tzinfo=timezone.utc)
+DAY0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 
 
 def test_paraphrase_with_reordered_clauses_is_same_claim():
@@ -21,19 +22,26 @@ def test_paraphrase_with_reordered_clauses_is_same_claim():
 
 
 def test_forty_killed_is_not_same_as_forty_five_killed():
-    rel = relate(nc("Missile strike on Kharkiv killed 40 people"), nc("Missile strike on Kharkiv killed 45 people"))
+    rel = relate(
+        nc("Missile strike on Kharkiv killed 40 people"), nc("Missile strike on Kharkiv killed 45 people")
+    )
     assert rel.kind is RelationKind.CONTRADICTS
     assert rel.contradiction is ContradictionKind.NUMERIC
     assert rel.reason == "number differs: 40 vs 45 (people)"
 
 
 def test_destroyed_102_drones_contradicts_destroyed_98_drones():
-    rel = relate(nc("Air defences destroyed 102 drones overnight"), nc("Air defences destroyed 98 drones overnight"))
+    rel = relate(
+        nc("Air defences destroyed 102 drones overnight"), nc("Air defences destroyed 98 drones overnight")
+    )
     assert (rel.kind, rel.contradiction) == (RelationKind.CONTRADICTS, ContradictionKind.NUMERIC)
 
 
 def test_about_forty_and_forty_one_are_the_same_figure():
-    assert relate(nc("About 40 people were killed in Kharkiv"), nc("41 people were killed in Kharkiv")).kind is RelationKind.SAME_AS
+    assert (
+        relate(nc("About 40 people were killed in Kharkiv"), nc("41 people were killed in Kharkiv")).kind
+        is RelationKind.SAME_AS
+    )
 
 
 def test_same_sentence_other_city_is_not_same_claim():
@@ -59,7 +67,10 @@ def test_fired_drones_vs_destroyed_drones_is_not_contradiction():
 
 
 def test_upward_revised_toll_days_later_is_update_not_contradiction():
-    a, b = nc("The death toll from the Kharkiv strike rose to 14"), nc("The death toll from the Kharkiv strike rose to 31")
+    a, b = (
+        nc("The death toll from the Kharkiv strike rose to 14"),
+        nc("The death toll from the Kharkiv strike rose to 31"),
+    )
     rel = relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
     assert rel.kind is RelationKind.UPDATES
     assert relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(hours=5)).kind is RelationKind.CONTRADICTS
@@ -69,7 +80,9 @@ def test_numeric_change_rule():
     fourteen, thirty_one = extract_quantities("14 killed"), extract_quantities("31 killed")
     later = DAY0 + timedelta(days=2)
     assert numeric_change(fourteen, DAY0, thirty_one, later) is RelationKind.UPDATES
-    assert numeric_change(thirty_one, DAY0, fourteen, later) is RelationKind.CONTRADICTS  # a toll that shrinks
+    assert (
+        numeric_change(thirty_one, DAY0, fourteen, later) is RelationKind.CONTRADICTS
+    )  # a toll that shrinks
     assert numeric_change(fourteen, DAY0, thirty_one, DAY0 + timedelta(hours=23)) is RelationKind.CONTRADICTS
     assert numeric_change(fourteen, DAY0, fourteen, later) is RelationKind.SAME_AS
 
@@ -83,7 +96,9 @@ def test_number_tolerance():
 
 
 def test_unrelated_claims_have_no_relation():
-    assert relate(nc("The senate approved the budget"), nc("A cyclone hit the coast of Mozambique")).kind is None
+    assert (
+        relate(nc("The senate approved the budget"), nc("A cyclone hit the coast of Mozambique")).kind is None
+    )
 
 
 def test_stances_conflict_only_when_opposite():
