@@ -182,7 +182,7 @@ def checkthat(out: list[str]) -> None:
         return {q: [m.claim_id for m in find_matches(queries[q], index, limit=10, **kw)] for q in gold}
 
     tune_q, _, tune_gold = load("train", "dev")
-    weights = [0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0]
+    weights = [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0]
     tuned = {}
     for w in weights:
         match_module.LEXICAL_WEIGHT = w

@@ -63,7 +63,8 @@ STOP_WORDS = frozenset(
     can could may might must ought
     all any both each few more most other some such only own same too very just also even still
     yet again further once s t d ll m o re ve y
-    said says say saying told tells tell according reportedly allegedly apparently""".split()
+    said says say saying told tells tell according reportedly allegedly apparently
+    somebody someone something somewhere""".split()
 )
 
 # Dropped from ``text`` as well as from ``tokens``: they change neither the fact nor its polarity.
@@ -305,7 +306,7 @@ def normalize_claim(
     >>> a.text == b.text, a.antonym_text
     (True, 'putin accept the us peace plan')
     """
-    clean = _strip_attribution(_strip_social(_expand_contractions(_unify(proposition))))
+    clean = _strip_attribution(_strip_social(split_polarity(proposition)[0]))
     spans = _quantity_spans(clean)
     numbers = tuple(quantities) if quantities else tuple(q for q, _ in spans)
     ents = tuple(entities) if entities else extract_entities(clean)

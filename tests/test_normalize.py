@@ -109,6 +109,12 @@ def test_normalizing_is_idempotent_with_noise(noise, sentence):
     assert normalize_claim(n.text).text == n.text
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_leftover_negation_is_dropped_as_split_polarity_drops_it(text):
+    assert normalize_claim(text) == normalize_claim(split_polarity(text)[0])
+
+
 @given(SENTENCES)
 def test_negating_flips_the_stance_and_keeps_the_proposition(sentence):
     words = sentence.split()
