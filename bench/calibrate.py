@@ -2,7 +2,7 @@
 
 Run from the repository root (data in ``$FACTDB_DATA_DIR``, default ``../shared/data``)::
 
-    PYTHONPATH=. python bench/calibrate.py
+    PYTHONPATH=. python bench/calibrate.py [--scale 1000000]
 
 Thresholds are chosen on train/dev splits and reported on test splits:
 
@@ -15,6 +15,7 @@ Thresholds are chosen on train/dev splits and reported on test splits:
 - CheckThat! 2020 Task 2: ``LEXICAL_WEIGHT`` on train+dev; MAP@5 / MRR / P@1 on test beside BM25
   (k1=1.2, b=0.75, lowercase alphanumeric tokens, small stop list) on the same data; query time of
   ``find_matches`` beside brute-force ``rapidfuzz.process.extract`` over all claims.
+- ``--scale N``: query time of ``find_matches`` over an in-memory index of N claims.
 """
 
 from __future__ import annotations
@@ -242,6 +243,41 @@ def checkthat(out: list[str]) -> None:
 SHIPPED_WEIGHT = match_module.LEXICAL_WEIGHT
 
 
+def scale(out: list[str], n_claims: int) -> None:
+    """find_matches on an in-memory index of ``n_claims``: the ~46k real claims of LIAR and
+    CheckThat! 2021 repeated until there are ``n_claims`` (so every term's document frequency is
+    multiplied too: a pessimistic stand-in for 1M distinct news claims)."""
+    import random
+
+    real = datasets.liar_statements() + datasets.checkthat2021_claims()
+    normalized = [normalize_claim(text) for text in real]
+    index = InMemoryIndex()
+    t0 = time.perf_counter()
+    for claim_id in range(n_claims):
+        i = claim_id % len(real)
+        index.add(claim_id, real[i], normalized[i])
+    build = time.perf_counter() - t0
+    rng = random.Random(7)
+    short = [normalize_claim(split_polarity(t)[0]) for t in rng.sample(datasets.liar_statements(), 200)]
+    tweets = [normalize_claim(t) for t in datasets.checkthat2020_queries("test")[0].values()]
+    out.append(f"### find_matches at scale: {n_claims:,} claims in memory (built in {build:.0f} s)\n")
+    out.append("| queries | ms / query (mean) | ms / query (p95) |")
+    out.append("|---|---|---|")
+    for name, queries in (
+        ("200 LIAR statements (short)", short),
+        (f"{len(tweets)} CheckThat! 2020 test tweets", tweets),
+    ):
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            find_matches(q, index, limit=10)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        mean, p95 = sum(times) / len(times), times[int(0.95 * len(times))]
+        out.append(f"| {name} | {mean * 1000:.2f} | {p95 * 1000:.2f} |")
+    out.append("")
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -283,6 +319,8 @@ def main() -> None:
         out.append(f"| {name} | {what} | {p:.3f} | {r:.3f} | {k} | {len(rows)} |")
     out.append("")
     checkthat(out)
+    if "--scale" in sys.argv:
+        scale(out, int(sys.argv[sys.argv.index("--scale") + 1]))
     print("\n".join(out))
 
 

@@ -60,3 +60,29 @@ def checkthat2020_queries(split: str) -> tuple[dict[int, str], dict[int, set[int
         if len(parts) == 4 and parts[3] != "0":
             gold.setdefault(int(parts[0]), set()).add(int(parts[2]))
     return tweets, gold
+
+
+def liar_statements() -> list[str]:
+    """The statements of LIAR (train, valid, test), as written."""
+    out: list[str] = []
+    for name in ("train.tsv", "valid.tsv", "test.tsv"):
+        path = data_dir() / "liar" / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as f:
+                out.extend(r[2] for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) > 2)
+    return out
+
+
+def checkthat2021_claims() -> list[str]:
+    """Claim texts of CheckThat! 2021 2A (Snopes) and 2B (PolitiFact)."""
+    import json
+
+    out: list[str] = []
+    base = data_dir() / "clef2021-checkthat-task2"
+    for path in (
+        base / "2a-english" / "vclaims.jsonl",
+        base / "2b-english" / "politifact_vclaims_notext.jsonl",
+    ):
+        with path.open(encoding="utf-8") as f:
+            out.extend(json.loads(line).get("vclaim", "") for line in f if line.strip())
+    return [c for c in out if c]
