@@ -51,7 +51,8 @@ RELATED_THRESHOLD = 50.0
 APPROX_REL_TOL = 0.05
 """Relative tolerance when either figure is approximate ("about 40" vs 41): 5 %, at least ±1.
 Exact figures must agree at the coarser precision stated ("4.1%" vs "4.12%", "3 million" vs
-3,000,000): "destroyed 102 drones" vs "destroyed 98 drones" is a contradiction."""
+3,000,000) and within the same 5 % ("3 million" vs "3.4 million" differ): "destroyed 102 drones" vs
+"destroyed 98 drones" is a contradiction."""
 
 UPDATE_AFTER = timedelta(hours=24)
 """A higher figure for the same measure reported more than this later is an update (a death toll
@@ -104,7 +105,7 @@ def same_number(x: Quantity, y: Quantity) -> bool:
     if x.approximate or y.approximate:
         return abs(a - b) <= max(1.0, APPROX_REL_TOL * max(abs(a), abs(b)))
     step = max(_precision(x), _precision(y))
-    return round(a / step) == round(b / step)
+    return round(a / step) == round(b / step) and abs(a - b) <= APPROX_REL_TOL * max(abs(a), abs(b))
 
 
 def numbers_agree(
@@ -175,6 +176,7 @@ def relate(
     - same wording, a different person/place/organisation in each -> RELATED;
     - same wording, figures agree -> SAME_AS;
     - same wording, same measure, figures differ -> CONTRADICTS / NUMERIC (or UPDATES);
+    - same wording, another year ("in 2016" vs "in 2020") -> RELATED: another event, not a contradiction;
     - same wording, figures that cannot be aligned -> RELATED.
     """
     sim = similarity(a, b) if score is None else score
@@ -207,6 +209,8 @@ def relate(
     if pair is None:
         return Relation(RelationKind.RELATED, None, "similar wording, different figures")
     x, y = pair
+    if _is_year(x) and _is_year(y):
+        return Relation(RelationKind.RELATED, None, f"similar wording, different years: {x.text} vs {y.text}")
     if x.counted and y.counted and stem(x.counted) != stem(y.counted):
         return Relation(
             RelationKind.RELATED, None, f"similar wording, different measures: {x.counted} vs {y.counted}"
@@ -230,6 +234,17 @@ def _precision(q: Quantity) -> float:
     decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
     scale = q.value / float(digits) if digits.replace(".", "", 1).isdigit() and float(digits) else 1.0
     return max(scale, 1e-9) * 10.0**-decimals if digits else 1.0
+
+
+def _is_year(q: Quantity) -> bool:
+    """ "in 2016", "the 2020 election": a date, not a measure (another year is another event)."""
+    return (
+        q.unit is None
+        and q.text.isdigit()
+        and len(q.text) == 4
+        and 1800 <= q.value <= 2100
+        and not (q.counted and (q.counted.endswith("s") or q.counted == "people"))
+    )
 
 
 def _show(q: Quantity) -> str:

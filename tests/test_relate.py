@@ -93,6 +93,20 @@ def test_number_tolerance():
     assert not same_number(q("4.1%")[0], q("41%")[0])
     assert same_number(q("$3 million")[0], q("$3,000,000")[0])
     assert not same_number(q("2019")[0], q("2020")[0])
+    assert same_number(q("3 million")[0], q("3,040,000")[0])
+
+
+def test_three_million_is_not_three_point_four_million():
+    rel = relate(nc("Apple sold 3 million iPhones"), nc("Apple sold 3.4 million iPhones"))
+    assert rel.contradiction is ContradictionKind.NUMERIC
+
+
+def test_another_year_is_another_event_not_a_contradiction():
+    rel = relate(nc("Trump won Pennsylvania in 2020"), nc("Trump won Pennsylvania in 2016"))
+    assert (rel.kind, rel.reason) == (RelationKind.RELATED, "similar wording, different years: 2020 vs 2016")
+    assert relate(
+        nc("Trump won Pennsylvania in 2020"), nc("Trump lost Pennsylvania in 2020")
+    ).contradiction is (ContradictionKind.ANTONYM)
 
 
 def test_unrelated_claims_have_no_relation():
