@@ -12,6 +12,7 @@ the claim it denies and the store compares the mentions' stances (:func:`stances
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,9 +103,13 @@ def same_number(x: Quantity, y: Quantity) -> bool:
     a, b = x.value, y.value
     if a == b:
         return True
+    if not (math.isfinite(a) and math.isfinite(b)):  # "1e400"-sized digit strings
+        return False
     if x.approximate or y.approximate:
         return abs(a - b) <= max(1.0, APPROX_REL_TOL * max(abs(a), abs(b)))
     step = max(_precision(x), _precision(y))
+    if not math.isfinite(a / step) or not math.isfinite(b / step):
+        return False
     return round(a / step) == round(b / step) and abs(a - b) <= APPROX_REL_TOL * max(abs(a), abs(b))
 
 
@@ -232,8 +237,13 @@ def _precision(q: Quantity) -> float:
     text = q.text.replace(",", "")
     digits = "".join(c for c in text if c.isdigit() or c == ".")
     decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
-    scale = q.value / float(digits) if digits.replace(".", "", 1).isdigit() and float(digits) else 1.0
-    return max(scale, 1e-9) * 10.0**-decimals if digits else 1.0
+    try:
+        scale = q.value / float(digits) if float(digits) else 1.0
+    except (ValueError, ZeroDivisionError):
+        scale = 1.0
+    if not math.isfinite(scale) or scale <= 0:
+        scale = 1.0
+    return scale * 10.0**-decimals if digits else 1.0
 
 
 def _is_year(q: Quantity) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factdb.models import ContradictionKind, RelationKind, Stance
@@ -125,3 +125,21 @@ def test_a_text_always_matches_itself(text):
     n = nc(text)
     if n.tokens:
         assert relate(n, n).kind is RelationKind.SAME_AS
+
+
+_NUMBERS = st.one_of(
+    st.integers(min_value=0, max_value=10**400).map(str),
+    st.floats().map(str),
+    st.sampled_from(["1,000", "4.1%", "$3 million", "two hundred", "1.2.3", "0", "twenty-one", "dozens"]),
+)
+_WORDS = st.sampled_from(
+    ["killed", "people", "in", "Kharkiv", "about", "not", "no", "rose", "fell", "%", "$", "U.S."]
+)
+_SENTENCES = st.lists(st.one_of(_NUMBERS, _WORDS, st.text(max_size=5)), max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCES, _SENTENCES)
+def test_relating_never_raises_on_odd_numbers(a, b):
+    relate(nc(a), nc(b))
+    relate(nc(b), nc(a))
