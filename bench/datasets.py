@@ -23,7 +23,12 @@ def mrpc(split: str) -> list[tuple[int, str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         next(rows)
-        return [(int(r[0]), r[3], r[4]) for r in rows if len(r) >= 5]
+        # MRPC writes a double quote as "<QUOTE>": give the sentences their quotes back.
+        return [(int(r[0]), _unquote(r[3]), _unquote(r[4])) for r in rows if len(r) >= 5]
+
+
+def _unquote(sentence: str) -> str:
+    return sentence.replace("<QUOTE>", '"')
 
 
 def sick(sets: tuple[str, ...]) -> list[tuple[str, str, str]]:

@@ -4,19 +4,22 @@ Pure and total: every function here accepts any Unicode string and never raises.
 
 The pipeline of :func:`normalize_claim`:
 
-1. NFKC, typographic quotes and dashes unified, URLs and ``pic.twitter.com`` links removed,
+1. leftover negation rewritten away as :func:`split_polarity` does ("no man" -> "a man");
+   NFKC, typographic quotes and dashes unified, URLs and ``pic.twitter.com`` links removed,
    ``@handles`` and ``#CamelCaseTags`` turned into words ("@IlhanMN" -> "Ilhan MN");
 2. numbers found (``"4.1%"``, ``"1,000"``, ``"$3 million"``, ``"twenty"``) and masked as ``<num>``;
 3. a framing attribution of a raw sentence dropped ("..., the Kremlin said", "According to X, ...");
-   lower-cased; leftover negation (``not``, ``n't``, ``never``, ``no``), hedges (``reportedly``,
-   ``may``) and auxiliaries (``has``, ``had``, ``was``) dropped, so "Putin had not rejected the
-   plan" and "Putin rejected the plan" have the same ``text``;
-4. ``tokens``: content words, stop words removed, stemmed by a small suffix stripper
+   lower-cased; hedges (``reportedly``, ``may``) and auxiliaries (``has``, ``had``, ``was``)
+   dropped, so "Putin had not rejected the plan" and "Putin rejected the plan" have the same
+   ``text``;
+4. ``entities``: capitalised spans (not weekdays or months), unless extraction gave them;
+   ``tokens``: content words, stop words removed, stemmed by a small suffix stripper
    ("rejected", "rejects", "rejecting" -> ``reject``); numbers are not tokens;
 5. ``antonym_text``: ``text`` with antonym predicates mapped to one side of their pair.
 
 Raw text that may carry negation should go through :func:`split_polarity` first: it returns the
 positive proposition and the stance, so that a denial joins the claim it denies.
+:func:`normalize_claim` drops leftover negation the same way, but the stance is then lost.
 
 >>> n = normalize_claim("Putin has rejected the U.S. peace plan")
 >>> n.text
@@ -178,6 +181,11 @@ _ATTRIBUTION_AFTER = re.compile(
     rf"[,:]\s*[\"']?\s*[^,\"]{{1,60}}?\s+{_SAYING}(?:\s+on\s+\w+)?\s*[.!]?\s*$", re.IGNORECASE
 )
 _ATTRIBUTION_BEFORE = re.compile(r"^\s*according\s+to\s+[^,]{1,60},\s*", re.IGNORECASE)
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today tonight yesterday tomorrow
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)  # dates are compared as dates (numbers), not as named entities
 _CLAUSE_BREAKS = frozenset("and but or while whereas although".split())
 
 
@@ -288,7 +296,7 @@ def extract_entities(text: str) -> tuple[str, ...]:
         while words and words[-1].lower() in ("of", "de", "the", "for", "and"):
             words.pop()
         span = " ".join(w.rstrip(".'") if not re.fullmatch(r"(?:[A-Z]\.)+", w) else w for w in words)
-        if span and span not in found and not span.isdigit():
+        if span and span not in found and not span.isdigit() and span.lower() not in _CALENDAR:
             found.append(span)
     return tuple(found)
 
