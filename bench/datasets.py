@@ -91,3 +91,26 @@ def checkthat2021_claims() -> list[str]:
         with path.open(encoding="utf-8") as f:
             out.extend(json.loads(line).get("vclaim", "") for line in f if line.strip())
     return [c for c in out if c]
+
+
+def checkthat2021_2a() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, set[str]]]:
+    """CheckThat! 2021 2A test: claims ``{vclaim_id: (claim, title)}``, tweets, gold pairs."""
+    import json
+
+    base = data_dir() / "clef2021-checkthat-task2" / "2a-english"
+    claims: dict[str, tuple[str, str]] = {}
+    with (base / "vclaims.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                claims[row["vclaim_id"]] = (row.get("vclaim", ""), row.get("title", ""))
+    with (base / "tweets-test.tsv").open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        next(rows)
+        tweets = {r[0]: r[1] for r in rows if len(r) >= 2}
+    gold: dict[str, set[str]] = {}
+    for line in (base / "qrels-test.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[3].strip() != "0":
+            gold.setdefault(parts[0], set()).add(parts[2])
+    return claims, tweets, gold
