@@ -98,8 +98,11 @@ def find_matches(
     """The stored claims most like ``query``, best first, each with its relation and a reason.
 
     ``stance`` is the query's stance toward its proposition when it came from raw text
-    (:func:`factdb.normalize.split_polarity`): a SAME_AS match then reads "same proposition,
-    opposite stance".  ``k_terms``, ``max_df``, ``posting_cap`` and ``shortlist`` bound the
+    (:func:`factdb.normalize.split_polarity`): with DENIES a SAME_AS match reads "same proposition,
+    opposite stance" (the store records the conflict of stances), and a numeric or antonym
+    contradiction becomes RELATED ("did not accept the plan" does not contradict "rejected it").
+    Relations ignore time here: ingest turns a later, higher figure into UPDATES with
+    :func:`factdb.relate.numeric_change` or ``relate(..., a_time=, b_time=)``.  ``k_terms``, ``max_df``, ``posting_cap`` and ``shortlist`` bound the
     retrieval work (see the module docstring); the defaults are those the benchmarks report.
     """
     terms = list(dict.fromkeys(query.tokens))
@@ -144,11 +147,14 @@ def find_matches(
     matches = []
     for score, sim, view in ranked:
         rel = relate(query, view.normalized, sim)
-        kind = rel.kind or RelationKind.RELATED
-        reason = rel.reason
-        if kind is RelationKind.SAME_AS and stance is Stance.DENIES:
-            reason = "same proposition, opposite stance"
-        matches.append(Match(view.claim_id, round(score, 4), kind, reason, rel.contradiction))
+        kind, reason, contradiction = rel.kind or RelationKind.RELATED, rel.reason, rel.contradiction
+        if stance is Stance.DENIES:
+            if kind is RelationKind.SAME_AS:
+                reason = "same proposition, opposite stance"
+            elif kind is RelationKind.CONTRADICTS:
+                # "did not accept" vs "rejected", "did not kill 45" vs "killed 40": no contradiction.
+                kind, reason, contradiction = RelationKind.RELATED, f"{reason}, opposite stance", None
+        matches.append(Match(view.claim_id, round(score, 4), kind, reason, contradiction))
     return matches
 
 

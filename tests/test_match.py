@@ -75,6 +75,12 @@ def test_antonym_predicate_is_reported(index):
     )  # fmt: skip
 
 
+def test_denying_the_antonym_is_not_a_contradiction(index):
+    m = top(index, "Putin did not accept the US peace plan")
+    assert (m.claim_id, m.relation, m.contradiction) == (1, RelationKind.RELATED, None)
+    assert m.reason == "antonym predicate: accepted vs rejected, opposite stance"
+
+
 def test_no_shared_terms_no_matches(index):
     assert find_matches(nc("A cyclone hit Mozambique"), index) == []
     assert find_matches(nc(""), index) == []
