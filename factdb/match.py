@@ -102,7 +102,8 @@ def find_matches(
     opposite stance" (the store records the conflict of stances), and a numeric or antonym
     contradiction becomes RELATED ("did not accept the plan" does not contradict "rejected it").
     Relations ignore time here: ingest turns a later, higher figure into UPDATES with
-    :func:`factdb.relate.numeric_change` or ``relate(..., a_time=, b_time=)``.  ``k_terms``, ``max_df``, ``posting_cap`` and ``shortlist`` bound the
+    :func:`factdb.relate.numeric_change` or ``relate(..., a_time=, b_time=)``.
+    ``k_terms``, ``max_df``, ``posting_cap`` and ``shortlist`` bound the
     retrieval work (see the module docstring); the defaults are those the benchmarks report.
     """
     terms = list(dict.fromkeys(query.tokens))

@@ -78,7 +78,7 @@ def test_antonym_predicate_is_reported(index):
 def test_denying_the_antonym_is_not_a_contradiction(index):
     m = top(index, "Putin did not accept the US peace plan")
     assert (m.claim_id, m.relation, m.contradiction) == (1, RelationKind.RELATED, None)
-    assert m.reason == "antonym predicate: accepted vs rejected, opposite stance"
+    assert m.reason == "antonym predicate: accept vs rejected, opposite stance"
 
 
 def test_no_shared_terms_no_matches(index):
