@@ -1,0 +1,310 @@
+"""Decide how two normalized claims relate: same, contradicting (numbers, antonyms), an update, related.
+
+Pure: no store, no I/O.  Stance is not decided here: propositions are polarity-free, a denial joins
+the claim it denies and the store compares the mentions' stances (:func:`stances_conflict`).
+
+>>> from factdb.normalize import normalize_claim as nc
+>>> relate(nc("Putin has rejected the US peace plan"), nc("The US peace plan was rejected by Putin")).kind
+<RelationKind.SAME_AS: 'same_as'>
+>>> relate(nc("Strike kills 40 in Kharkiv"), nc("Strike kills 45 in Kharkiv")).reason
+'number differs: 40 vs 45'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from factdb.models import ContradictionKind, NormalizedClaim, Quantity, RelationKind, Stance
+from factdb.normalize import ANTONYMS, STOP_WORDS, stem
+
+_WORD = re.compile(r"[^\W_]+")
+
+__all__ = [
+    "APPROX_REL_TOL",
+    "RELATED_THRESHOLD",
+    "SAME_THRESHOLD",
+    "UPDATE_AFTER",
+    "Relation",
+    "claim_string",
+    "numbers_agree",
+    "numeric_change",
+    "relate",
+    "same_number",
+    "similarity",
+    "stances_conflict",
+]
+
+SAME_THRESHOLD = 88.5
+"""``similarity`` at or above which two claims state the same proposition (numbers and entities
+permitting).  Calibrated by ``bench/calibrate.py`` (2026-11-26): lowest threshold whose SAME_AS
+precision on MRPC train is >= 0.95 with a margin (lower end of the one-sided 95 % Wilson interval):
+88.5.  SICK TRAIN+TRIAL contradiction precision >= 0.9 needs less."""
+
+RELATED_THRESHOLD = 50.0
+"""``similarity`` at or above which two claims that are not the same are reported as RELATED."""
+
+APPROX_REL_TOL = 0.05
+"""Relative tolerance when either figure is approximate ("about 40" vs 41): 5 %, at least ±1.
+Exact figures must agree at the coarser precision stated ("4.1%" vs "4.12%", "3 million" vs
+3,000,000) and within the same 5 % ("3 million" vs "3.4 million" differ): "destroyed 102 drones" vs
+"destroyed 98 drones" is a contradiction."""
+
+UPDATE_AFTER = timedelta(hours=24)
+"""A higher figure for the same measure reported more than this later is an update (a death toll
+revised upward), not a contradiction."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How claim ``a`` relates to claim ``b``; ``kind`` is None when they are unrelated.
+
+    ``reason`` is what a user reads: "same proposition", "number differs: 40 vs 45 (killed)",
+    "antonym predicate: accepted vs rejected", "similar wording, different entities: Kharkiv vs Odesa".
+    """
+
+    kind: RelationKind | None
+    contradiction: ContradictionKind | None = None
+    reason: str = ""
+
+
+def claim_string(n: NormalizedClaim) -> str:
+    """The string that :func:`similarity` compares: the claim's stemmed content tokens."""
+    return " ".join(n.tokens)
+
+
+def similarity(a: NormalizedClaim, b: NormalizedClaim) -> float:
+    """How close two claims' wordings are, 0-100: rapidfuzz ``token_sort_ratio`` of the stemmed
+    content tokens (so tense, stop words, numbers and word order do not matter, but an extra or
+    missing content word does; ``token_set_ratio`` would score a claim inside a longer one as 100).
+    """
+    return fuzz.token_sort_ratio(claim_string(a), claim_string(b), processor=None)
+
+
+def stances_conflict(a: Stance, b: Stance) -> bool:
+    """True when one mention affirms what the other denies."""
+    return a is not b
+
+
+def same_number(x: Quantity, y: Quantity) -> bool:
+    """Whether two stated figures agree within tolerance (see :data:`APPROX_REL_TOL`).
+
+    >>> from factdb.normalize import extract_quantities as q
+    >>> same_number(q("about 40")[0], q("41")[0]), same_number(q("40")[0], q("45")[0])
+    (True, False)
+    """
+    if x.unit and y.unit and x.unit != y.unit:
+        return False
+    a, b = x.value, y.value
+    if a == b:
+        return True
+    if not (math.isfinite(a) and math.isfinite(b)):  # "1e400"-sized digit strings
+        return False
+    if x.approximate or y.approximate:
+        return abs(a - b) <= max(1.0, APPROX_REL_TOL * max(abs(a), abs(b)))
+    step = max(_precision(x), _precision(y))
+    if not math.isfinite(a / step) or not math.isfinite(b / step):
+        return False
+    return round(a / step) == round(b / step) and abs(a - b) <= APPROX_REL_TOL * max(abs(a), abs(b))
+
+
+def numbers_agree(
+    xs: Sequence[Quantity], ys: Sequence[Quantity]
+) -> tuple[bool, tuple[Quantity, Quantity] | None]:
+    """Whether two claims' figures agree one to one; if not, the first disagreeing aligned pair
+    (None when they cannot be aligned: different counts of figures)."""
+    if len(xs) != len(ys):
+        return False, None
+    unmatched = list(ys)
+    for x in xs:
+        hit = next((y for y in unmatched if same_number(x, y)), None)
+        if hit is None:
+            continue
+        unmatched.remove(hit)
+    if not unmatched:
+        return True, None
+    # Align what is left by position: the masked wordings are the same, so slots correspond.
+    for x, y in zip(xs, ys, strict=True):
+        if not same_number(x, y):
+            return False, (x, y)
+    return False, None
+
+
+def numeric_change(
+    a_numbers: Sequence[Quantity],
+    a_time: datetime | None,
+    b_numbers: Sequence[Quantity],
+    b_time: datetime | None,
+) -> RelationKind:
+    """Classify a change of figures between two statements of the same measure.
+
+    - figures agree within tolerance -> SAME_AS;
+    - stated more than :data:`UPDATE_AFTER` (24 h) apart and every differing figure is higher in
+      the later statement -> UPDATES (a toll revised upward over days);
+    - otherwise (same day, unknown times, or a later figure lower) -> CONTRADICTS.
+    """
+    agree, _ = numbers_agree(a_numbers, b_numbers)
+    if agree:
+        return RelationKind.SAME_AS
+    if a_time is None or b_time is None or abs(b_time - a_time) <= UPDATE_AFTER:
+        return RelationKind.CONTRADICTS
+    earlier, later = (a_numbers, b_numbers) if a_time < b_time else (b_numbers, a_numbers)
+    if len(earlier) != len(later):
+        return RelationKind.CONTRADICTS
+    if all(same_number(e, n) or n.value > e.value for e, n in zip(earlier, later, strict=True)):
+        return RelationKind.UPDATES
+    return RelationKind.CONTRADICTS
+
+
+def relate(
+    a: NormalizedClaim,
+    b: NormalizedClaim,
+    score: float | None = None,
+    *,
+    a_time: datetime | None = None,
+    b_time: datetime | None = None,
+    same_threshold: float = SAME_THRESHOLD,
+) -> Relation:
+    """How ``a`` relates to ``b``.
+
+    ``score`` is their :func:`similarity` when the caller has it already.  ``a_time``/``b_time``
+    (when the statements were made) turn a higher later figure into UPDATES (:func:`numeric_change`).
+    ``same_threshold`` is for calibration; everything else uses the shipped :data:`SAME_THRESHOLD`.
+
+    - antonym predicates on the same wording (accepted / rejected) -> CONTRADICTS / ANTONYM;
+    - wording below ``same_threshold`` -> RELATED (above :data:`RELATED_THRESHOLD`) or None;
+    - same wording, a different person/place/organisation in each -> RELATED;
+    - same wording, figures agree -> SAME_AS;
+    - same wording, same measure, figures differ -> CONTRADICTS / NUMERIC (or UPDATES);
+    - same wording, another year ("in 2016" vs "in 2020") -> RELATED: another event, not a contradiction;
+    - same wording, figures that cannot be aligned -> RELATED.
+    """
+    sim = similarity(a, b) if score is None else score
+    conflict = _antonym_conflict(a, b)
+    if conflict is not None:
+        mapped = fuzz.token_sort_ratio(_antonym_string(a), _antonym_string(b), processor=None)
+        swapped = _entity_swap(a, b)
+        if mapped >= same_threshold and swapped is None:
+            return Relation(
+                RelationKind.CONTRADICTS,
+                ContradictionKind.ANTONYM,
+                f"antonym predicate: {conflict[0]} vs {conflict[1]}",
+            )
+    swapped = _entity_swap(a, b)
+    if swapped is not None:
+        rest = fuzz.token_sort_ratio(_without(a, swapped[0]), _without(b, swapped[1]), processor=None)
+        if max(sim, rest) >= same_threshold:
+            return Relation(
+                RelationKind.RELATED,
+                None,
+                f"similar wording, different entities: {swapped[0]} vs {swapped[1]}",
+            )
+    if sim < same_threshold:
+        if sim >= RELATED_THRESHOLD:
+            return Relation(RelationKind.RELATED, None, "similar wording")
+        return Relation(None, None, "different wording")
+    agree, pair = numbers_agree(a.numbers, b.numbers)
+    if agree:
+        return Relation(RelationKind.SAME_AS, None, "same proposition")
+    if pair is None:
+        return Relation(RelationKind.RELATED, None, "similar wording, different figures")
+    x, y = pair
+    if _is_year(x) and _is_year(y):
+        return Relation(RelationKind.RELATED, None, f"similar wording, different years: {x.text} vs {y.text}")
+    if x.counted and y.counted and stem(x.counted) != stem(y.counted):
+        return Relation(
+            RelationKind.RELATED, None, f"similar wording, different measures: {x.counted} vs {y.counted}"
+        )
+    what = f" ({x.counted or y.counted})" if (x.counted or y.counted) else ""
+    kind = numeric_change(a.numbers, a_time, b.numbers, b_time)
+    if kind is RelationKind.UPDATES:
+        return Relation(RelationKind.UPDATES, None, f"later figure: {_show(x)} -> {_show(y)}{what}")
+    return Relation(
+        RelationKind.CONTRADICTS, ContradictionKind.NUMERIC, f"number differs: {_show(x)} vs {_show(y)}{what}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _precision(q: Quantity) -> float:
+    """The step of the stated figure: 1 for "40", 0.1 for "4.1%", 1e6 for "3 million"."""
+    text = q.text.replace(",", "")
+    digits = "".join(c for c in text if c.isdigit() or c == ".")
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    try:
+        scale = q.value / float(digits) if float(digits) else 1.0
+    except (ValueError, ZeroDivisionError):
+        scale = 1.0
+    if not math.isfinite(scale) or scale <= 0:
+        scale = 1.0
+    return scale * 10.0**-decimals if digits else 1.0
+
+
+def _is_year(q: Quantity) -> bool:
+    """ "in 2016", "the 2020 election": a date, not a measure (another year is another event)."""
+    return (
+        q.unit is None
+        and q.text.isdigit()
+        and len(q.text) == 4
+        and 1800 <= q.value <= 2100
+        and not (q.counted and (q.counted.endswith("s") or q.counted == "people"))
+    )
+
+
+def _show(q: Quantity) -> str:
+    return q.text
+
+
+def _polar_words(n: NormalizedClaim) -> dict[str, tuple[bool, str]]:
+    return {ANTONYMS[w][0]: (ANTONYMS[w][1], w) for w in n.text.split() if w in ANTONYMS}
+
+
+def _antonym_conflict(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | None:
+    if a.antonym_text is None or b.antonym_text is None:
+        return None
+    pa, pb = _polar_words(a), _polar_words(b)
+    for canonical, (positive, word) in pa.items():
+        if canonical in pb and pb[canonical][0] != positive:
+            return word, pb[canonical][1]
+    return None
+
+
+def _antonym_string(n: NormalizedClaim) -> str:
+    words = (n.antonym_text or n.text).split()
+    return " ".join(stem(w) for w in words if w != "<num>" and w not in STOP_WORDS)
+
+
+def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | None:
+    """A named entity of ``a`` absent from ``b`` and one of ``b`` absent from ``a``, if any."""
+
+    def missing(entities: Sequence[str], other: NormalizedClaim) -> list[str]:
+        named = {e.lower() for e in other.entities}
+        words = set(other.text.split())
+        stems = set(other.tokens)
+
+        def present(word: str) -> bool:  # spelled alike: "HP"/"HP's", "Iraqis"/"Iraqi", typos
+            if word in words or stem(word) in stems:
+                return True
+            return len(word) >= 4 and any(fuzz.ratio(word, w) >= 80 for w in words if len(w) >= 4)
+
+        return [e for e in entities if e.lower() not in named and not any(map(present, _entity_words(e)))]
+
+    only_a, only_b = missing(a.entities, b), missing(b.entities, a)
+    if only_a and only_b:
+        return only_a[0], only_b[0]
+    return None
+
+
+def _entity_words(entity: str) -> list[str]:
+    return _WORD.findall(entity.lower().replace(".", ""))
+
+
+def _without(n: NormalizedClaim, entity: str) -> str:
+    drop = {stem(w) for w in _entity_words(entity)}
+    return " ".join(t for t in n.tokens if t not in drop)

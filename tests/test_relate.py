@@ -1,0 +1,145 @@
+"""Relations between two claims: same, contradicting, an update, or merely related."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factdb.models import ContradictionKind, RelationKind, Stance
+from factdb.normalize import extract_quantities
+from factdb.normalize import normalize_claim as nc
+from factdb.relate import numeric_change, relate, same_number, stances_conflict
+
+DAY0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
+
+
+def test_paraphrase_with_reordered_clauses_is_same_claim():
+    a = nc("After talks in Geneva, Putin rejected the US peace plan on Monday")
+    b = nc("On Monday Putin rejected the US peace plan after talks in Geneva")
+    assert relate(a, b).kind is RelationKind.SAME_AS
+
+
+def test_forty_killed_is_not_same_as_forty_five_killed():
+    rel = relate(
+        nc("Missile strike on Kharkiv killed 40 people"), nc("Missile strike on Kharkiv killed 45 people")
+    )
+    assert rel.kind is RelationKind.CONTRADICTS
+    assert rel.contradiction is ContradictionKind.NUMERIC
+    assert rel.reason == "number differs: 40 vs 45 (people)"
+
+
+def test_destroyed_102_drones_contradicts_destroyed_98_drones():
+    rel = relate(
+        nc("Air defences destroyed 102 drones overnight"), nc("Air defences destroyed 98 drones overnight")
+    )
+    assert (rel.kind, rel.contradiction) == (RelationKind.CONTRADICTS, ContradictionKind.NUMERIC)
+
+
+def test_about_forty_and_forty_one_are_the_same_figure():
+    assert (
+        relate(nc("About 40 people were killed in Kharkiv"), nc("41 people were killed in Kharkiv")).kind
+        is RelationKind.SAME_AS
+    )
+
+
+def test_same_sentence_other_city_is_not_same_claim():
+    rel = relate(nc("A missile strike hit a school in Kharkiv"), nc("A missile strike hit a school in Odesa"))
+    assert rel.kind is RelationKind.RELATED
+    assert rel.reason == "similar wording, different entities: Kharkiv vs Odesa"
+
+
+def test_accepted_vs_rejected_is_antonym_contradiction():
+    rel = relate(nc("Putin accepted the US peace plan"), nc("Putin rejected the US peace plan"))
+    assert (rel.kind, rel.contradiction) == (RelationKind.CONTRADICTS, ContradictionKind.ANTONYM)
+    assert rel.reason == "antonym predicate: accepted vs rejected"
+
+
+def test_antonym_by_another_person_is_not_a_contradiction():
+    rel = relate(nc("Putin rejected the US peace plan"), nc("Zelensky accepted the US peace plan"))
+    assert rel.kind is not RelationKind.CONTRADICTS
+
+
+def test_fired_drones_vs_destroyed_drones_is_not_contradiction():
+    rel = relate(nc("Russia fired 111 drones at Ukraine"), nc("Air defences destroyed 102 Ukrainian drones"))
+    assert rel.kind is not RelationKind.CONTRADICTS and rel.kind is not RelationKind.SAME_AS
+
+
+def test_upward_revised_toll_days_later_is_update_not_contradiction():
+    a, b = (
+        nc("The death toll from the Kharkiv strike rose to 14"),
+        nc("The death toll from the Kharkiv strike rose to 31"),
+    )
+    rel = relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
+    assert rel.kind is RelationKind.UPDATES
+    assert relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(hours=5)).kind is RelationKind.CONTRADICTS
+
+
+def test_numeric_change_rule():
+    fourteen, thirty_one = extract_quantities("14 killed"), extract_quantities("31 killed")
+    later = DAY0 + timedelta(days=2)
+    assert numeric_change(fourteen, DAY0, thirty_one, later) is RelationKind.UPDATES
+    assert (
+        numeric_change(thirty_one, DAY0, fourteen, later) is RelationKind.CONTRADICTS
+    )  # a toll that shrinks
+    assert numeric_change(fourteen, DAY0, thirty_one, DAY0 + timedelta(hours=23)) is RelationKind.CONTRADICTS
+    assert numeric_change(fourteen, DAY0, fourteen, later) is RelationKind.SAME_AS
+
+
+def test_number_tolerance():
+    q = extract_quantities
+    assert same_number(q("4.1%")[0], q("4.12%")[0])
+    assert not same_number(q("4.1%")[0], q("41%")[0])
+    assert same_number(q("$3 million")[0], q("$3,000,000")[0])
+    assert not same_number(q("2019")[0], q("2020")[0])
+    assert same_number(q("3 million")[0], q("3,040,000")[0])
+
+
+def test_three_million_is_not_three_point_four_million():
+    rel = relate(nc("Apple sold 3 million iPhones"), nc("Apple sold 3.4 million iPhones"))
+    assert rel.contradiction is ContradictionKind.NUMERIC
+
+
+def test_another_year_is_another_event_not_a_contradiction():
+    rel = relate(nc("Trump won Pennsylvania in 2020"), nc("Trump won Pennsylvania in 2016"))
+    assert (rel.kind, rel.reason) == (RelationKind.RELATED, "similar wording, different years: 2020 vs 2016")
+    assert relate(
+        nc("Trump won Pennsylvania in 2020"), nc("Trump lost Pennsylvania in 2020")
+    ).contradiction is (ContradictionKind.ANTONYM)
+
+
+def test_unrelated_claims_have_no_relation():
+    assert (
+        relate(nc("The senate approved the budget"), nc("A cyclone hit the coast of Mozambique")).kind is None
+    )
+
+
+def test_stances_conflict_only_when_opposite():
+    assert stances_conflict(Stance.AFFIRMS, Stance.DENIES)
+    assert not stances_conflict(Stance.DENIES, Stance.DENIES)
+
+
+@given(st.text(max_size=200))
+def test_a_text_always_matches_itself(text):
+    n = nc(text)
+    if n.tokens:
+        assert relate(n, n).kind is RelationKind.SAME_AS
+
+
+_NUMBERS = st.one_of(
+    st.integers(min_value=0, max_value=10**400).map(str),
+    st.floats().map(str),
+    st.sampled_from(["1,000", "4.1%", "$3 million", "two hundred", "1.2.3", "0", "twenty-one", "dozens"]),
+)
+_WORDS = st.sampled_from(
+    ["killed", "people", "in", "Kharkiv", "about", "not", "no", "rose", "fell", "%", "$", "U.S."]
+)
+_SENTENCES = st.lists(st.one_of(_NUMBERS, _WORDS, st.text(max_size=5)), max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCES, _SENTENCES)
+def test_relating_never_raises_on_odd_numbers(a, b):
+    relate(nc(a), nc(b))
+    relate(nc(b), nc(a))
