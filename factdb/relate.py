@@ -189,8 +189,7 @@ def relate(
     if conflict is not None:
         mapped_b = [stem(conflict[0]) if t == stem(conflict[1]) else t for t in b.tokens]
         mapped = fuzz.token_sort_ratio(claim_string(a), " ".join(mapped_b), processor=None)
-        swapped = _entity_swap(a, b)
-        if mapped >= same_threshold and swapped is None:
+        if mapped >= same_threshold and _entity_swap(a, b) is None:
             return Relation(
                 RelationKind.CONTRADICTS,
                 ContradictionKind.ANTONYM,
@@ -224,7 +223,8 @@ def relate(
     what = f" ({x.counted or y.counted})" if (x.counted or y.counted) else ""
     kind = numeric_change(a.numbers, a_time, b.numbers, b_time)
     if kind is RelationKind.UPDATES:
-        return Relation(RelationKind.UPDATES, None, f"later figure: {_show(x)} -> {_show(y)}{what}")
+        earlier, later = (x, y) if a_time is not None and b_time is not None and a_time <= b_time else (y, x)
+        return Relation(RelationKind.UPDATES, None, f"later figure: {_show(earlier)} -> {_show(later)}{what}")
     return Relation(
         RelationKind.CONTRADICTS, ContradictionKind.NUMERIC, f"number differs: {_show(x)} vs {_show(y)}{what}"
     )

@@ -72,7 +72,8 @@ def test_upward_revised_toll_days_later_is_update_not_contradiction():
         nc("The death toll from the Kharkiv strike rose to 31"),
     )
     rel = relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
-    assert rel.kind is RelationKind.UPDATES
+    assert (rel.kind, rel.reason) == (RelationKind.UPDATES, "later figure: 14 -> 31")
+    assert relate(b, a, a_time=DAY0 + timedelta(days=3), b_time=DAY0).reason == "later figure: 14 -> 31"
     assert relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(hours=5)).kind is RelationKind.CONTRADICTS
 
 
