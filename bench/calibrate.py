@@ -168,29 +168,46 @@ def ranking_metrics(rankings: dict[int, list[int]], gold: dict[int, set[int]]) -
     return ap / n, rr / n, p1 / n
 
 
-def checkthat(out: list[str]) -> None:
+def checkthat2020_index() -> tuple[dict[int, tuple[str, str]], InMemoryIndex]:
+    """The 10,375 verified claims, indexed as factdb would (claim + title as the text)."""
     claims = datasets.checkthat2020_claims()
     index = InMemoryIndex()
     for cid, (claim, title) in claims.items():
         index.add(cid, claim, normalize_claim(f"{claim} {title}"))
+    return claims, index
 
-    def load(*splits: str):
-        tweets, gold = {}, {}
-        for s in splits:
-            t, g = datasets.checkthat2020_queries(s)
-            tweets.update(t)
-            gold.update(g)
-        return {q: normalize_claim(text) for q, text in tweets.items()}, tweets, gold
 
-    def factdb_rankings(queries, gold, **kw) -> dict[int, list[int]]:
-        return {q: [m.claim_id for m in find_matches(queries[q], index, limit=10, **kw)] for q in gold}
+def checkthat2020_split(*splits: str):
+    """Normalized tweets, raw tweets and gold of the given splits."""
+    tweets, gold = {}, {}
+    for s in splits:
+        t, g = datasets.checkthat2020_queries(s)
+        tweets.update(t)
+        gold.update(g)
+    return {q: normalize_claim(text) for q, text in tweets.items()}, tweets, gold
+
+
+def factdb_rankings(index, queries, gold, **kw) -> dict[int, list[int]]:
+    """factdb's ranking of each query with gold: ``find_matches`` claim ids, best first."""
+    return {q: [m.claim_id for m in find_matches(queries[q], index, limit=10, **kw)] for q in gold}
+
+
+def bm25_rankings(claims, tweets, gold) -> dict[int, list[int]]:
+    """The BM25 reference ranking over claim + title."""
+    bm25 = BM25({cid: base_tokens(f"{c} {t}") for cid, (c, t) in claims.items()})
+    return {q: bm25.rank(base_tokens(tweets[q]), 10) for q in gold}
+
+
+def checkthat(out: list[str]) -> None:
+    claims, index = checkthat2020_index()
+    load = checkthat2020_split
 
     tune_q, _, tune_gold = load("train", "dev")
     weights = [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0]
     tuned = {}
     for w in weights:
         match_module.LEXICAL_WEIGHT = w
-        tuned[w] = ranking_metrics(factdb_rankings(tune_q, tune_gold), tune_gold)[0]
+        tuned[w] = ranking_metrics(factdb_rankings(index, tune_q, tune_gold), tune_gold)[0]
     best_w = max(weights, key=lambda w: (tuned[w], -abs(w - 0.5)))
     out.append("### CheckThat! 2020 Task 2 — tuning LEXICAL_WEIGHT on train+dev (MAP@5)\n")
     out.append("| " + " | ".join(f"w={w}" for w in weights) + " |")
@@ -200,10 +217,9 @@ def checkthat(out: list[str]) -> None:
     match_module.LEXICAL_WEIGHT = SHIPPED_WEIGHT
 
     test_q, test_tweets, test_gold = load("test")
-    bm25 = BM25({cid: base_tokens(f"{c} {t}") for cid, (c, t) in claims.items()})
-    base = ranking_metrics({q: bm25.rank(base_tokens(test_tweets[q]), 10) for q in test_gold}, test_gold)
-    fact = ranking_metrics(factdb_rankings(test_q, test_gold), test_gold)
-    wide = ranking_metrics(factdb_rankings(test_q, test_gold, k_terms=50, shortlist=1000), test_gold)
+    base = ranking_metrics(bm25_rankings(claims, test_tweets, test_gold), test_gold)
+    fact = ranking_metrics(factdb_rankings(index, test_q, test_gold), test_gold)
+    wide = ranking_metrics(factdb_rankings(index, test_q, test_gold, k_terms=50, shortlist=1000), test_gold)
     # Speed: find_matches vs brute-force rapidfuzz over every claim, same queries, same process.
     order = list(test_gold)
     t0 = time.perf_counter()

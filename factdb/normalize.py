@@ -140,6 +140,32 @@ ANTONYMS: dict[str, tuple[str, bool]] = {
 }
 """Word -> (canonical side of its antonym pair, True for the positive side)."""
 
+# Opposite predicates for :func:`factdb.relate.relate`: (class, positive words, negative words).
+# Unlike the strict pairs above, each side lists synonyms (compared by stem, so inflections
+# follow), and a word may sit in several classes ("rejected" opposes "accepted" and "approved").
+_OPPOSITE_CLASSES: tuple[tuple[str, str, str], ...] = (
+    ("up", "rise increase grow climb gain jump surge soar raise hike expand",
+     "fall decrease decline drop shrink plunge sink slump slide cut reduce lower"),
+    ("more", "more higher larger bigger greater", "less fewer lower smaller"),
+    ("accept", "accept approve adopt endorse pass ratify", "reject veto refuse"),
+    ("confirm", "confirm admit acknowledge", "deny refute"),
+    ("win", "win", "lose"),
+    ("guilty", "guilty convict", "innocent acquit"),
+    ("allow", "allow permit legalize", "ban prohibit forbid outlaw"),
+    ("open", "open reopen", "close shut"),
+    ("support", "support favor", "oppose"),
+    ("legal", "legal", "illegal"),
+    ("true", "true", "false"),
+    ("alive", "alive survive", "dead die"),
+    ("enter", "enter arrive", "leave depart exit"),
+    ("start", "start begin launch resume", "stop halt suspend"),
+    ("stand", "stand", "sit"),
+    ("full", "full", "empty"),
+    ("inside", "indoors inside", "outdoors outside"),
+    ("agree", "agree", "disagree"),
+    ("succeed", "succeed", "fail"),
+)  # fmt: skip
+
 _IRREGULAR = {
     "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win", "lost": "lose",
     "men": "man", "women": "woman", "children": "child", "people": "people", "said": "say",
@@ -194,6 +220,17 @@ _CLAUSE_BREAKS = frozenset("and but or while whereas although".split())
 # --------------------------------------------------------------------------------------------
 
 
+def opposite_classes(word: str) -> frozenset[tuple[str, bool]]:
+    """The opposition classes of a word: ``(class, True for the positive side)`` pairs.
+
+    >>> sorted(opposite_classes("rejected"))
+    [('accept', False)]
+    >>> opposite_classes("approved") & {("accept", True)}
+    frozenset({('accept', True)})
+    """
+    return OPPOSITES.get(stem(word), frozenset())
+
+
 def stem(word: str) -> str:
     """A small English suffix stripper for the index: inflections of one word share a stem.
 
@@ -202,11 +239,9 @@ def stem(word: str) -> str:
     >>> stem("denies") == stem("denied") == stem("deny")
     True
     """
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    w = word
+    w = _IRREGULAR.get(word, word)
+    if len(w) <= 3 or not w.isalpha():
+        return w
     if w.endswith(("ies", "ied")) and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith("sses"):
@@ -450,3 +485,11 @@ def _quantity_spans(text: str) -> list[tuple[Quantity, tuple[int, int]]]:
         )  # fmt: skip
         spans.append((q, (start, m.end())))
     return spans
+
+
+OPPOSITES: dict[str, frozenset[tuple[str, bool]]] = {}
+"""Stem -> its opposition classes (see :func:`opposite_classes`)."""
+for _class, _positive, _negative in _OPPOSITE_CLASSES:
+    for _side_words, _side in ((_positive, True), (_negative, False)):
+        for _word in _side_words.split():
+            OPPOSITES[stem(_word)] = OPPOSITES.get(stem(_word), frozenset()) | {(_class, _side)}

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 
 from factdb.models import ContradictionKind, NormalizedClaim, Quantity, RelationKind, Stance
-from factdb.normalize import ANTONYMS, STOP_WORDS, stem
+from factdb.normalize import opposite_classes, stem
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -187,9 +187,9 @@ def relate(
     sim = similarity(a, b) if score is None else score
     conflict = _antonym_conflict(a, b)
     if conflict is not None:
-        mapped = fuzz.token_sort_ratio(_antonym_string(a), _antonym_string(b), processor=None)
-        swapped = _entity_swap(a, b)
-        if mapped >= same_threshold and swapped is None:
+        mapped_b = [stem(conflict[0]) if t == stem(conflict[1]) else t for t in b.tokens]
+        mapped = fuzz.token_sort_ratio(claim_string(a), " ".join(mapped_b), processor=None)
+        if mapped >= same_threshold and _entity_swap(a, b) is None:
             return Relation(
                 RelationKind.CONTRADICTS,
                 ContradictionKind.ANTONYM,
@@ -223,7 +223,8 @@ def relate(
     what = f" ({x.counted or y.counted})" if (x.counted or y.counted) else ""
     kind = numeric_change(a.numbers, a_time, b.numbers, b_time)
     if kind is RelationKind.UPDATES:
-        return Relation(RelationKind.UPDATES, None, f"later figure: {_show(x)} -> {_show(y)}{what}")
+        earlier, later = (x, y) if a_time is not None and b_time is not None and a_time <= b_time else (y, x)
+        return Relation(RelationKind.UPDATES, None, f"later figure: {_show(earlier)} -> {_show(later)}{what}")
     return Relation(
         RelationKind.CONTRADICTS, ContradictionKind.NUMERIC, f"number differs: {_show(x)} vs {_show(y)}{what}"
     )
@@ -261,23 +262,18 @@ def _show(q: Quantity) -> str:
     return q.text
 
 
-def _polar_words(n: NormalizedClaim) -> dict[str, tuple[bool, str]]:
-    return {ANTONYMS[w][0]: (ANTONYMS[w][1], w) for w in n.text.split() if w in ANTONYMS}
-
-
 def _antonym_conflict(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | None:
-    if a.antonym_text is None or b.antonym_text is None:
-        return None
-    pa, pb = _polar_words(a), _polar_words(b)
-    for canonical, (positive, word) in pa.items():
-        if canonical in pb and pb[canonical][0] != positive:
-            return word, pb[canonical][1]
+    """A predicate of ``a`` and its opposite in ``b`` ("approved", "rejected"), each absent from
+    the other claim, if there is such a pair."""
+    stems_a, stems_b = set(a.tokens), set(b.tokens)
+    words_a = [w for w in dict.fromkeys(a.text.split()) if opposite_classes(w) and stem(w) not in stems_b]
+    words_b = [w for w in dict.fromkeys(b.text.split()) if opposite_classes(w) and stem(w) not in stems_a]
+    for wa in words_a:
+        sides_a = opposite_classes(wa)
+        for wb in words_b:
+            if any((cls, not side) in sides_a for cls, side in opposite_classes(wb)):
+                return wa, wb
     return None
-
-
-def _antonym_string(n: NormalizedClaim) -> str:
-    words = (n.antonym_text or n.text).split()
-    return " ".join(stem(w) for w in words if w != "<num>" and w not in STOP_WORDS)
 
 
 def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | None:

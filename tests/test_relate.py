@@ -72,7 +72,8 @@ def test_upward_revised_toll_days_later_is_update_not_contradiction():
         nc("The death toll from the Kharkiv strike rose to 31"),
     )
     rel = relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
-    assert rel.kind is RelationKind.UPDATES
+    assert (rel.kind, rel.reason) == (RelationKind.UPDATES, "later figure: 14 -> 31")
+    assert relate(b, a, a_time=DAY0 + timedelta(days=3), b_time=DAY0).reason == "later figure: 14 -> 31"
     assert relate(a, b, a_time=DAY0, b_time=DAY0 + timedelta(hours=5)).kind is RelationKind.CONTRADICTS
 
 
@@ -143,3 +144,19 @@ _SENTENCES = st.lists(st.one_of(_NUMBERS, _WORDS, st.text(max_size=5)), max_size
 def test_relating_never_raises_on_odd_numbers(a, b):
     relate(nc(a), nc(b))
     relate(nc(b), nc(a))
+
+
+def test_approved_vs_rejected_is_antonym_contradiction():
+    rel = relate(
+        nc("The regional council approved the compensation plan for displaced families on Monday"),
+        nc("The regional council rejected the compensation plan for displaced families on Monday"),
+    )
+    assert (rel.kind, rel.contradiction) == (RelationKind.CONTRADICTS, ContradictionKind.ANTONYM)
+    assert rel.reason == "antonym predicate: approved vs rejected"
+
+
+def test_synonyms_on_one_side_are_not_antonyms():
+    rel = relate(nc("Unemployment rose sharply in March"), nc("Unemployment increased sharply in March"))
+    assert rel.kind is not RelationKind.CONTRADICTS
+    rel = relate(nc("Unemployment rose sharply in March"), nc("Unemployment dropped sharply in March"))
+    assert rel.contradiction is ContradictionKind.ANTONYM
