@@ -539,9 +539,15 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             while cut_start > 0 and frame[cut_start - 1] in " ,":
                 cut_start -= 1
             cut_end = end
+            role = None
+            if pre.endswith(","):
+                # "..., according to Ivo Marek, a representative of the union.": the role goes too
+                trailing = re.match(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?=[;:.]|$)", frame[end:])
+                if trailing:
+                    role, cut_end = _REL_CUT.sub("", trailing.group(1)), end + trailing.end()
             while cut_end < n and frame[cut_end] in " ,":
                 cut_end += 1
-            return Attribution(" ".join(words), None, "according", False, content, "according", end, (cut_start, cut_end))
+            return Attribution(" ".join(words), role, "according", False, content, "according", end, (cut_start, cut_end))
     return None
 
 

@@ -563,3 +563,13 @@ def test_time_adverbial_is_not_part_of_the_speaker():
 def test_a_part_of_a_whole_counts_the_same_thing():
     c = one("The air force said it had shot down 111 of 115 drones overnight.")
     assert [(q.value, q.counted) for q in c.quantities] == [(111.0, "drones"), (115.0, "drones")]
+
+
+def test_role_after_trailing_according_to_leaves_the_proposition():
+    sentence = ("Site managers allegedly switched off a pressure alarm two days before the breach, "
+                "according to Ivo Marek, a representative of the workers' union.")
+    (claim,) = extract(sentence).claims
+    assert claim.proposition == "Site managers switched off a pressure alarm two days before the breach"
+    assert claim.speaker == "Ivo Marek"
+    assert claim.speaker_role == "representative of the workers' union"
+    assert claim.hedged and claim.hedge_cue == "allegedly"

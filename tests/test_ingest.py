@@ -8,17 +8,20 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from factdb.extract import parse_document
-from factdb.ingest import add_document
+from factdb import track
+from factdb.ingest import add_document, add_sources
 from factdb.models import ClaimStatus, ContradictionKind, Document, SourceMeta, Stance
+from factdb.sources import iter_sources
 from factdb.queries import claim_history, list_claims, list_contradictions, store_stats
 from factdb.store import writes
+from factdb.store.facts import claim_facts
 from factdb.store.schema import Claim, ClaimRelation, ClaimStatusEvent, Mention, Source
 
 from tests.samples import (
     COUNCIL_APPROVED,
     HOUSES_DESTROYED,
     IGNORED_WARNINGS,
+    SAMPLES,
     SHELTERS,
     TOLL_14,
     TOLL_31,
@@ -32,9 +35,12 @@ def doc(text: str, *, outlet: str = "Test Wire", published: datetime = T0, url: 
     return Document(text=text, meta=SourceMeta(outlet=outlet, published_at=published, url=url))
 
 
-def add_samples(store) -> None:
-    for path in text_samples():
-        add_document(store, parse_document(path.read_text(encoding="utf-8")))
+def add_samples(store):
+    """Every bundled sample source (text, HTML and feed), as `factdb add samples/articles` reads them."""
+    errors: list[str] = []
+    summary = add_sources(store, iter_sources([str(SAMPLES)], on_error=errors.append))
+    assert not errors and summary.failed == 0
+    return summary
 
 
 def claim_with(store, words: str):
@@ -169,12 +175,17 @@ def test_a_failure_mid_source_leaves_nothing_half_written(store, monkeypatch):
 
 
 def test_sample_articles_end_to_end(store):
-    add_samples(store)
+    summary = add_samples(store)
     stats = store_stats(store)
-    assert stats["sources"] == len(text_samples())
+    assert stats["sources"] == summary.sources_added == len(text_samples()) + 1 + 2  # + the HTML page, 2 feed items
     kinds = {c.kind for c in list_contradictions(store)}
     assert kinds == {ContradictionKind.POLARITY, ContradictionKind.NUMERIC, ContradictionKind.ANTONYM}
-    # Every status event points at a real mention, and every claim's status matches its newest event.
+    # Every claim's stored status is the one its facts give, and its newest event says so too.
     with store.read() as session:
-        for claim_id, status in session.execute(select(Claim.id, Claim.status)):
-            assert status is not None
+        for claim_id, status in session.execute(select(Claim.id, Claim.status)).all():
+            assert status == track.status_at(claim_facts(session, claim_id)).value
+            newest = session.execute(
+                select(ClaimStatusEvent.status).where(ClaimStatusEvent.claim_id == claim_id)
+                .order_by(ClaimStatusEvent.valid_at.desc(), ClaimStatusEvent.id.desc()).limit(1)
+            ).scalar()
+            assert newest == status
