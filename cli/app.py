@@ -7,6 +7,7 @@ Every command is a thin wrapper over a library function; errors the user can cau
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -27,7 +28,7 @@ class FactdbGroup(TyperGroup):
     def invoke(self, ctx):  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, BrokenPipeError):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place errors meet the user
             if _debug(ctx) or _is_click_exception(exc):
@@ -100,9 +101,11 @@ def main() -> None:
     """Entry point of the ``factdb`` console script."""
     try:
         app()
-    except BrokenPipeError:  # `factdb export | head`
-        sys.stderr.close()
-        sys.exit(0)
+    except BrokenPipeError:
+        # `factdb export | head`: the reader left; say nothing (Python's documented recipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 def _register() -> None:
