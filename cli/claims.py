@@ -160,7 +160,7 @@ def match(
 def _match_row(found) -> dict:
     return {
         "id": found.match.claim_id,
-        "score": round(found.match.score, 1),
+        "score": round(found.match.score, 3),
         "relation": found.match.relation,
         "contradiction": found.match.contradiction,
         "reason": found.match.reason,

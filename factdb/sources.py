@@ -435,9 +435,28 @@ def read_html(data: bytes, *, origin: str, meta_override: SourceMeta = NO_OVERRI
         title=_clean(found.title),
         author=_clean(found.author),
         language=_clean(found.language),
-        published_at=_parse_date_quietly(found.date),
+        published_at=_published_time(data, found.date),
     )
     return RawSource(text=text, meta=meta.merged_with(meta_override), origin=origin, kind="html")
+
+
+_META_TAG = re.compile(rb"<meta\b[^>]{0,500}>", re.IGNORECASE)
+_META_TIME_NAMES = (b"article:published_time", b"og:published_time", b"datepublished", b"dc.date.issued")
+
+
+def _published_time(data: bytes, page_date: str | None) -> datetime | None:
+    """The page's publication time: the full timestamp of its ``article:published_time`` (or
+    alike) meta tag when trafilatura only found the day, else trafilatura's date."""
+    day = _parse_date_quietly(page_date)
+    for tag in _META_TAG.findall(data[:262_144]):
+        lowered = tag.lower()
+        if not any(name in lowered for name in _META_TIME_NAMES):
+            continue
+        content = re.search(rb"""content\s*=\s*["']([^"']{8,40})["']""", tag, re.IGNORECASE)
+        stamp = _parse_date_quietly(content.group(1).decode("ascii", "replace")) if content else None
+        if stamp is not None and (day is None or stamp.date() == day.date()):
+            return stamp
+    return day
 
 
 _MIN_ARTICLE_WORDS = 5  # fewer words is page furniture ("Home World"), not an article

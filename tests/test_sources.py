@@ -792,3 +792,14 @@ def test_unreadable_file_is_reported_simulated(tmp_path, monkeypatch):
     sources, errors = read_all([locked, good])
     assert [s.origin for s in sources] == [str(good)]
     assert errors == [f"{locked}: permission denied"]
+
+
+def test_html_publication_time_keeps_the_hour_from_article_published_time():
+    page = (
+        b'<html><head><title>Dam report</title>'
+        b'<meta property="article:published_time" content="2026-03-15T16:20:00Z"></head>'
+        b"<body><article><p>The regional council approved the compensation plan for displaced families "
+        b"on Monday, council chairman Edvard Lusk said in a statement to reporters.</p></article></body></html>"
+    )
+    found = read_html(page, origin="page.html")
+    assert found.meta.published_at == datetime(2026, 3, 15, 16, 20, tzinfo=UTC)
