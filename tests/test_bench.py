@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from factdb.store import open_store
 from factdb.store import writes
 from factdb.store.schema import Claim, ClaimTerm, Term
 
-pytestmark = pytest.mark.skipif(
+needs_data = pytest.mark.skipif(
     not (datasets.data_dir() / "liar").is_dir(), reason=f"no datasets in {datasets.data_dir()}"
 )
 
@@ -37,6 +38,7 @@ def _index_rows(store):
     return claim_rows, term_rows, posting_rows
 
 
+@needs_data
 def test_bulk_loaded_claims_terms_and_postings_equal_what_the_product_writes(tmp_path):
     corpus = generate.generate(200, processes=1)
     assert len(corpus.claims) == 200
@@ -58,6 +60,7 @@ def test_bulk_loaded_claims_terms_and_postings_equal_what_the_product_writes(tmp
     assert bulk_rows[2] == product_rows[2]
 
 
+@needs_data
 def test_generated_corpus_is_deterministic_and_varied():
     a = generate.generate(200, processes=1)
     b = generate.generate(200, processes=1)
@@ -71,6 +74,7 @@ def test_generated_corpus_is_deterministic_and_varied():
     assert generate.negate("Putin has rejected the plan") == "Putin has not rejected the plan"
 
 
+@needs_data
 def test_bench_smoke_run_measures_every_figure(tmp_path):
     from bench import run
 
@@ -81,3 +85,21 @@ def test_bench_smoke_run_measures_every_figure(tmp_path):
     assert size["match"]["factdb"]["p50_ms"] > 0 and size["match"]["brute_force"]["p50_ms"] > 0
     assert 0 <= size["match"]["recall_candidates"] <= 1
     assert size["ingest"]["claims"] > 0
+
+
+def test_batched_export_histories_equal_one_claim_histories(tmp_path):
+    from factdb.ingest import add_sources
+    from factdb.queries import claim_history, iter_histories
+    from factdb.sources import iter_sources
+
+    store = open_store(f"sqlite:///{tmp_path / 'h.db'}")
+    samples = Path(__file__).resolve().parents[1] / "samples" / "articles"
+    add_sources(store, iter_sources([str(samples)], on_error=print))
+    from factdb.curate import review_claim
+    from factdb.models import ClaimStatus
+
+    first = next(iter_histories(store)).claim_id
+    review_claim(store, first, ClaimStatus.FALSE, reviewer="desk", reviewed_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    batched = list(iter_histories(store, batch=3))
+    assert len(batched) > 5
+    assert batched == [claim_history(store, h.claim_id) for h in batched]
