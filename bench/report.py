@@ -104,6 +104,8 @@ def render(results: dict) -> str:
         ]
         for name, b in results["backends"].items():
             for row in b["sizes"]:
+                if "cli_match" not in row:
+                    continue
                 fm, nm, fa = row["cli_match"], row["cli_naive_match"], row["cli_add"]
                 lines.append(
                     f"| {name} | {_n(row['claims'])} | {_secs(fm)} | {fm['peak_rss_mb']:.0f} MB | {_secs(nm)} "
@@ -121,8 +123,9 @@ def render(results: dict) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, b in results["backends"].items():
-            base = b["sizes"][0]
-            for row in b["sizes"]:
+            with_cli = [row for row in b["sizes"] if "cli_contradictions" in row]
+            base = with_cli[0] if with_cli else None
+            for row in with_cli:
                 c, c50, h, e = row["cli_contradictions"], row["cli_contradictions_50"], row["cli_history"], row.get("cli_export")
                 grow = "" if row is base else f" ({_x(c['seconds'], base['cli_contradictions']['seconds'])})"
                 size = f"{e['bytes'] / 1e6:,.0f} MB" if e else "–"

@@ -56,10 +56,11 @@ PROFILES = {
     "smoke": {"sizes": [200], "queries": 20, "bf_queries": {200: 20}, "articles": 2, "wikinews": 0,
               "cli": False, "parallel": None, "cli_articles": 0, "export_timeout": 60},
     "quick": {"sizes": [2000, 10000], "queries": 40, "bf_queries": {2000: 40, 10000: 40}, "articles": 4,
-              "wikinews": 0, "cli": True, "parallel": (10000, 8), "cli_articles": 2, "export_timeout": 60},
+              "wikinews": 0, "cli": True, "cli_sizes": [10000], "parallel": None, "cli_articles": 2, "export_timeout": 60},
     "full": {"sizes": [10_000, 100_000, 1_000_000], "queries": 300,
              "bf_queries": {10_000: 200, 100_000: 120, 1_000_000: 60}, "articles": 60, "wikinews": 40,
-             "cli": True, "parallel": (100_000, 120), "cli_articles": 10, "export_timeout": 900},
+             "cli": True, "cli_sizes": [10_000, 100_000, 1_000_000], "parallel": (100_000, 120), "cli_articles": 10,
+             "export_timeout": 900},
 }  # fmt: skip
 
 
@@ -389,7 +390,8 @@ def run_backend(backend, profile: dict, corpus, plan_, queries_by_size, bf_by_si
             row["contradictions_rows"] = session.execute(
                 text("SELECT count(*) FROM claim_relations WHERE kind = 'contradicts'")
             ).scalar()
-        if profile["cli"]:
+        cli_here = profile["cli"] and n in profile.get("cli_sizes", sizes)
+        if cli_here:
             probe = queries_by_size[n][0].text
             row["cli_match"] = run_cli(factdb_cli() + ["match", probe, "--format", "json"], backend.url, workdir,
                                        timeout=120)  # fmt: skip
@@ -419,7 +421,7 @@ def run_backend(backend, profile: dict, corpus, plan_, queries_by_size, bf_by_si
                 row["ingest_wikinews"] = measure_ingest(scratch, wiki_raws)
         finally:
             scratch.close()
-        if profile["cli"]:
+        if cli_here:
             row["cli_add"] = run_cli(factdb_cli() + ["add", str(cli_dir)], backend.url if False else scratch_url,
                                      workdir, timeout=600)  # fmt: skip
             row["cli_add"]["claims"] = _claims_in_summary(row["cli_add"]["stderr_tail"])
@@ -482,8 +484,7 @@ def main(argv: list[str] | None = None) -> dict:
     processes = 1 if name == "smoke" else 2
     log(f"generating {profile['sizes'][-1]} claims")
     t0 = time.perf_counter()
-    corpus = generate.generate(profile["sizes"][-1], processes=processes)
-    plan_ = bulk.plan(corpus, processes=processes)
+    corpus, plan_ = prepare(profile["sizes"][-1], workdir, processes)
     results["generate_seconds"] = round(time.perf_counter() - t0, 1)
     results["corpus"] = {"real": corpus.n_real, "by_origin": _origins(corpus)}
     queries_by_size = {n: generate.queries(corpus, n, profile["queries"]) for n in profile["sizes"]}
@@ -521,6 +522,29 @@ def main(argv: list[str] | None = None) -> dict:
     if name != "smoke":
         print(markdown)
     return results
+
+
+def prepare(n: int, workdir: Path, processes: int):
+    """The corpus and bulk plan for ``n`` claims, cached in ``workdir`` (keyed by the generating code)."""
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256()
+    for path in (Path(generate.__file__), Path(bulk.__file__), REPO / "factdb" / "normalize.py", REPO / "factdb" / "track.py"):
+        digest.update(path.read_bytes())
+    cache = workdir / f"plan-{n}-{digest.hexdigest()[:12]}.pickle"
+    if cache.exists():
+        log(f"reusing {cache.name}")
+        with cache.open("rb") as f:
+            return pickle.load(f)
+    corpus = generate.generate(n, processes=processes)
+    plan_ = bulk.plan(corpus, processes=processes)
+    if n >= 100_000:
+        for old in workdir.glob(f"plan-{n}-*.pickle"):
+            old.unlink()
+        with cache.open("wb") as f:
+            pickle.dump((corpus, plan_), f, protocol=5)
+    return corpus, plan_
 
 
 def _origins(corpus) -> dict[str, int]:
