@@ -48,6 +48,7 @@ _speakers = Speaker.__table__
 _aliases = SpeakerAlias.__table__
 _relations = ClaimRelation.__table__
 _reviews = Review.__table__
+_IN_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,14 @@ def _mention_record(row) -> MentionRecord:
 
 def mention_records(session: Session, mention_ids: Sequence[int]) -> dict[int, MentionRecord]:
     """Mentions by id, with their source and speaker."""
-    if not mention_ids:
-        return {}
-    rows = session.execute(_mention_query().where(_mentions.c.id.in_(sorted(set(mention_ids))))).all()
-    return {row[0]: _mention_record(row) for row in rows}
+    ids = sorted(set(mention_ids))
+    found: dict[int, MentionRecord] = {}
+    # In chunks: PostgreSQL takes at most 65,535 parameters a statement (all contradictions of a
+    # 1M-claim store name ~120k mentions).
+    for start in range(0, len(ids), _IN_CHUNK):
+        rows = session.execute(_mention_query().where(_mentions.c.id.in_(ids[start : start + _IN_CHUNK]))).all()
+        found.update((row[0], _mention_record(row)) for row in rows)
+    return found
 
 
 def claim_history(
