@@ -38,6 +38,9 @@ def render(results: dict) -> str:
         "- Queries: " + ", ".join(f"{int(v * 100)}% {k}" for k, v in results["query_mix"].items())
         + " (see `bench/README.md`).",
     ]
+    if results.get("kept_from_previous_run"):
+        lines.append(f"- Figures of {', '.join(results['kept_from_previous_run'])} kept from the previous `--full` run "
+                     "(same corpus, queries and brute-force baseline; this run measured the other backend).")
     if results.get("postgres_error"):
         lines.append(f"- PostgreSQL not measured: {results['postgres_error']}")
     lines += [
