@@ -28,7 +28,7 @@ from factdb.models import (
 from factdb.normalize import normalize_claim, split_polarity
 from factdb.store import Store
 from factdb.store.codec import quantities_from_json
-from factdb.store.facts import claim_facts
+from factdb.store.facts import claim_facts, claims_facts
 from factdb.store.index import StoreIndex
 from factdb.store.schema import (
     Claim,
@@ -48,6 +48,7 @@ _speakers = Speaker.__table__
 _aliases = SpeakerAlias.__table__
 _relations = ClaimRelation.__table__
 _reviews = Review.__table__
+_IN_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,14 @@ def _mention_record(row) -> MentionRecord:
 
 def mention_records(session: Session, mention_ids: Sequence[int]) -> dict[int, MentionRecord]:
     """Mentions by id, with their source and speaker."""
-    if not mention_ids:
-        return {}
-    rows = session.execute(_mention_query().where(_mentions.c.id.in_(sorted(set(mention_ids))))).all()
-    return {row[0]: _mention_record(row) for row in rows}
+    ids = sorted(set(mention_ids))
+    found: dict[int, MentionRecord] = {}
+    # In chunks: PostgreSQL takes at most 65,535 parameters a statement (all contradictions of a
+    # 1M-claim store name ~120k mentions).
+    for start in range(0, len(ids), _IN_CHUNK):
+        rows = session.execute(_mention_query().where(_mentions.c.id.in_(ids[start : start + _IN_CHUNK]))).all()
+        found.update((row[0], _mention_record(row)) for row in rows)
+    return found
 
 
 def claim_history(
@@ -213,23 +218,50 @@ def _claim_history(session: Session, claim_id: int, *, as_of=None, known_at=None
 
 
 def iter_histories(store: Store, *, batch: int = 500):
-    """Every unmerged claim's history, in id order, read in batches (for exports)."""
+    """Every unmerged claim's history, in id order, read in batches (for exports).
+
+    Each batch costs four queries (claims, mentions, mention facts, reviews) whatever its size,
+    not five per claim: exporting a million claims is a matter of minutes, not hours.
+    """
     last = 0
     while True:
         with store.read() as session:
-            ids = list(
-                session.execute(
-                    select(_claims.c.id)
-                    .where(_claims.c.id > last, _claims.c.merged_into_id.is_(None))
-                    .order_by(_claims.c.id)
-                    .limit(batch)
-                ).scalars()
-            )
-            if not ids:
+            rows = session.execute(
+                select(_claims.c.id, _claims.c.proposition, _claims.c.created_at)
+                .where(_claims.c.id > last, _claims.c.merged_into_id.is_(None))
+                .order_by(_claims.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
                 return
-            histories = [_claim_history(session, claim_id) for claim_id in ids]
+            histories = _histories(session, rows)
         yield from histories
-        last = ids[-1]
+        last = rows[-1][0]
+
+
+def _histories(session: Session, claims: Sequence) -> list[ClaimHistory]:
+    """The histories of these unmerged claims ``(id, proposition, created_at)``, as :func:`_claim_history`
+    builds them without ``as_of``/``known_at``."""
+    ids = [row[0] for row in claims]
+    mentions: dict[int, list[MentionRecord]] = {claim_id: [] for claim_id in ids}
+    for row in session.execute(_mention_query().where(_mentions.c.claim_id.in_(ids))).all():
+        mentions[row[1]].append(_mention_record(row))
+    facts = claims_facts(session, ids)
+    out = []
+    for claim_id, proposition, created_at in claims:
+        found = sorted(mentions[claim_id], key=lambda m: (m.published_at or m.recorded_at, m.mention_id))
+        claim_facts_ = facts[claim_id]
+        out.append(
+            ClaimHistory(
+                claim_id=claim_id,
+                proposition=proposition,
+                created_at=created_at,
+                status=track.status_at(claim_facts_),
+                mentions=tuple(found),
+                changes=tuple(track.status_timeline(claim_facts_)),
+            )
+        )
+    return out
 
 
 def speaker_ids(session: Session, name: str) -> list[int]:

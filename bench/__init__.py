@@ -1,0 +1,1 @@
+"""factdb benchmarks (issue 6): see ``bench/README.md``; ``python -m bench.run --full``."""
