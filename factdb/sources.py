@@ -823,19 +823,36 @@ def _read_sources(
     try:
         kind = forced_kind or detect_kind(name, data)
         if kind == "html":
-            return [read_html(data, origin=origin, meta_override=meta_override)]
-        if kind == "feed":
-            return read_feed(data, origin=origin, meta_override=meta_override, on_error=on_error)
-        if kind == "jsonl":
-            return read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
-        return [
-            RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")
-        ]
+            sources = [read_html(data, origin=origin, meta_override=meta_override)]
+        elif kind == "feed":
+            sources = read_feed(data, origin=origin, meta_override=meta_override, on_error=on_error)
+        elif kind == "jsonl":
+            sources = read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
+        else:
+            sources = [
+                RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")
+            ]
     except MissingExtra as exc:
         on_error(f"{origin}: {exc}")
+        return []
     except FactdbError as exc:
         on_error(_one_line(str(exc)))
-    return []
+        return []
+    return [raw for raw in sources if _encodable(raw, on_error)]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(raw: RawSource, on_error: Callable[[str], None]) -> bool:
+    """False (reported) when the source's text or metadata holds a lone surrogate, which no store
+    can encode: a JSON ``"\\ud800"`` escape, or a command-line option with undecodable bytes."""
+    fields = [("text", raw.text)] + [(name, getattr(raw.meta, name)) for name in raw.meta.__dataclass_fields__]
+    for name, value in fields:
+        if isinstance(value, str) and _SURROGATE.search(value):
+            on_error(f"{_one_line(raw.origin)}: {name} is not valid Unicode (a lone surrogate such as \\ud800)")
+            return False
+    return True
 
 
 _GLOB_CHARACTERS = re.compile(r"[*?\[]")
