@@ -31,7 +31,7 @@ from factdb.models import (
 )
 from factdb.normalize import normalize_claim
 from factdb.relate import numeric_change
-from factdb.sources import RawSource
+from factdb.sources import RawSource, check_storable
 from factdb.store import Store, open_store
 from factdb.store import writes
 from factdb.store.facts import claim_facts, claim_latest_valid_time
@@ -111,7 +111,11 @@ def add_document(
     include_opinions: bool = False,
     now: datetime | None = None,
 ) -> SourceOutcome:
-    """Add one source to the store: its claims matched, related and tracked, in one transaction."""
+    """Add one source to the store: its claims matched, related and tracked, in one transaction.
+
+    Raises :class:`~factdb.errors.InvalidSource` when its text or metadata cannot be stored.
+    """
+    check_storable(document.text, document.meta)
     prepared = prepare(document, include_opinions=include_opinions)
     digest = writes.content_hash(document.text)
     signature = fingerprint(document.text)

@@ -841,17 +841,36 @@ def _read_sources(
     return [raw for raw in sources if _encodable(raw, on_error)]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: str) -> str | None:
+    """Why no store can keep ``value``, or None: a NUL character (PostgreSQL text refuses it) or a
+    lone surrogate (not encodable as UTF-8: a JSON ``"\\ud800"`` escape, undecodable argv bytes)."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains NUL characters"
+    return "is not valid Unicode (a lone surrogate such as \\ud800)"
+
+
+def check_storable(text: str, meta: SourceMeta) -> None:
+    """Raise :class:`InvalidSource` naming the field when a source's text or metadata cannot be
+    stored (:func:`unstorable`)."""
+    for name, value in [("text", text)] + [(name, getattr(meta, name)) for name in meta.__dataclass_fields__]:
+        problem = unstorable(value) if isinstance(value, str) else None
+        if problem:
+            raise InvalidSource(f"{name} {problem}")
 
 
 def _encodable(raw: RawSource, on_error: Callable[[str], None]) -> bool:
-    """False (reported) when the source's text or metadata holds a lone surrogate, which no store
-    can encode: a JSON ``"\\ud800"`` escape, or a command-line option with undecodable bytes."""
-    fields = [("text", raw.text)] + [(name, getattr(raw.meta, name)) for name in raw.meta.__dataclass_fields__]
-    for name, value in fields:
-        if isinstance(value, str) and _SURROGATE.search(value):
-            on_error(f"{_one_line(raw.origin)}: {name} is not valid Unicode (a lone surrogate such as \\ud800)")
-            return False
+    """False (reported) when the source cannot be stored (:func:`check_storable`)."""
+    try:
+        check_storable(raw.text, raw.meta)
+    except InvalidSource as exc:
+        on_error(f"{_one_line(raw.origin)}: {exc}")
+        return False
     return True
 
 
