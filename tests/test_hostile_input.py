@@ -299,6 +299,8 @@ CASES = [
          1, r"deep\.jsonl:2: invalid JSON", sources=1),
     Case("JSONL text with NUL", _file("nul.jsonl", _jsonl(json.dumps({"text": CLAIM + "\x00"}), json.dumps({"text": OTHER}))),
          1, r"nul\.jsonl:1: .*NUL", sources=1),
+    Case("JSONL title with NUL", _file("nultitle.jsonl", _jsonl(json.dumps({"text": CLAIM, "title": "a\x00b"}), json.dumps({"text": OTHER}))),
+         1, r"nultitle\.jsonl:1: title contains NUL", sources=1),
     Case("JSONL text with a lone surrogate", _file("surrogate.jsonl", _jsonl('{"text": "' + CLAIM + ' \\ud800"}', json.dumps({"text": OTHER}))),
          1, r"surrogate\.jsonl:1: ", sources=1),
     Case("JSONL with a 256 KB line", _file("long.jsonl", _jsonl(json.dumps({"text": (CLAIM + " ") * (MIB // 4 // len(CLAIM))}))),
