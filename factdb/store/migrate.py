@@ -72,11 +72,25 @@ def _locked(engine: Engine) -> Iterator[Connection]:
     SQLite: ``BEGIN IMMEDIATE`` (a deferred transaction that reads the version, then writes,
     fails at once with "database is locked" under a concurrent writer, whatever the busy
     timeout).  PostgreSQL: a transaction-scoped advisory lock.
+
+    On SQLite, foreign keys are off while migrating: a batch migration rebuilds a table (copy,
+    drop, rename), and dropping a table that other rows reference fails ("FOREIGN KEY constraint
+    failed") with them on.  ``PRAGMA foreign_key_check`` then runs before the commit instead.
     """
-    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection, connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        yield connection
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # only outside a transaction: straight to the driver, before SQLAlchemy's BEGIN
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                yield connection
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise StoreUnavailable(f"migration would break a foreign key in table {broken[0]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _run(engine: Engine, action, *args, check=None) -> None:
