@@ -11,8 +11,8 @@ what the crash and concurrency tests check after every run.  The rules:
   of the source's text;
 - every claim has mentions (unless merged away), a ``key`` equal to the hash of its normalized
   text and numbers, and no other unmerged claim has the same key; a merge points at a claim;
-- every claim with mentions has status events, and its ``status`` equals
-  :func:`factdb.track.status_at` of its facts;
+- every claim with mentions has status events, its ``status`` equals :func:`factdb.track.status_at`
+  of its facts, and its event log folds to that status (the event with the latest valid time);
 - the retrieval index agrees with ``claims.tokens``: an unmerged claim is posted under exactly
   its distinct tokens, a merged one under none, and each term's ``df`` counts its postings;
 - relations and status events point at rows that exist.
@@ -147,7 +147,14 @@ def _check_claims(session: Session, problems: _Problems) -> None:
     from factdb.store.writes import claim_key
 
     with_mentions = set(session.execute(select(_mentions.c.claim_id).distinct()).scalars())
-    with_events = set(session.execute(select(_events.c.claim_id).distinct()).scalars())
+    # The status event log folds to the current status: the event with the latest valid time
+    # (then the latest appended) holds it (see factdb.track.changes_after).
+    folded: dict[int, str] = {}
+    for claim_id, status in session.execute(
+        select(_events.c.claim_id, _events.c.status).order_by(_events.c.claim_id, _events.c.valid_at, _events.c.id)
+    ):
+        folded[claim_id] = status
+    with_events = set(folded)
     all_ids = set(session.execute(select(_claims.c.id)).scalars())
     keys: dict[str, int] = {}
     rows = session.execute(
@@ -176,6 +183,8 @@ def _check_claims(session: Session, problems: _Problems) -> None:
                 "claim status",
                 f"claim {claim_id}: status {status} but its facts give {expected.value if expected else None}",
             )
+        elif claim_id in folded and folded[claim_id] != status:
+            problems.add("event log", f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}")
 
 
 def _check_index(session: Session, problems: _Problems) -> None:
