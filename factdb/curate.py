@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from factdb import track
 from factdb.errors import InvalidArgument
+from factdb.ingest import INGEST_LOCK
 from factdb.models import ClaimStatus, Decider, RelationKind, StatusChange
 from factdb.queries import resolve_claim_id
 from factdb.store import Store, writes
@@ -50,6 +51,7 @@ def review_claim(
     reviewed_at = reviewed_at or now
 
     def work(session: Session) -> list[StatusChange]:
+        _lock_claims(session)
         target = resolve_claim_id(session, claim_id)
         before = claim_facts(session, target)
         session.execute(
@@ -77,6 +79,7 @@ def merge_claims(store: Store, keep_id: int, merge_id: int, *, reviewer: str = "
     now = now or datetime.now(timezone.utc)
 
     def work(session: Session) -> int:
+        _lock_claims(session)
         keep = resolve_claim_id(session, keep_id)
         gone = resolve_claim_id(session, merge_id)
         if keep == gone:
@@ -101,6 +104,7 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
     now = now or datetime.now(timezone.utc)
 
     def work(session: Session) -> int:
+        _lock_claims(session)
         row = session.execute(select(_claims.c.merged_into_id).where(_claims.c.id == claim_id)).first()
         if row is None:
             from factdb.errors import NoSuchClaim
@@ -126,6 +130,14 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         return keep
 
     return store.write(work)
+
+
+def _lock_claims(session: Session) -> None:
+    """On PostgreSQL, hold the lock ingest holds while it matches and stores: a verdict, merge or
+    unmerge committed while an add had read a claim's facts was overwritten by the add's status.
+    (SQLite's BEGIN IMMEDIATE already serializes every writer.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
 
 
 def _refresh_status(session: Session, claim_id: int, now: datetime, *, cause: str) -> None:
