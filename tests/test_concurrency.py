@@ -9,13 +9,20 @@ a lock, deadlock or serialization error: those are retried with backoff inside t
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import random
 import re
+import threading
+from datetime import datetime, timezone
 
 import pytest
 
+from factdb import ingest
+from factdb.curate import review_claim
 from factdb.ingest import add_sources
+from factdb.models import ClaimStatus
+from factdb.queries import list_claims
 from factdb.sources import iter_sources
 from factdb.store import open_store
 from factdb.store.integrity import verify_store
@@ -115,3 +122,46 @@ def test_builtin_worker_pool_equals_a_serial_run(db_url, corpus_files, serial_si
     assert result.returncode == 0, result.stderr
     assert f"{len(paths)} added, {len(paths)} duplicates skipped, 0 failed" in result.stderr
     _assert_same_as_serial(db_url, serial_signature)
+
+
+
+RACED = "The Velmira council approved the compensation plan for displaced families on Monday"
+
+
+def _source(i: int) -> bytes:
+    return f"published: 2026-03-{1 + i:02d}\n\n{RACED}, officials said.\n\nBridge {i} reopened.".encode()
+
+
+def test_a_review_committed_while_an_add_reads_the_claims_facts_is_not_overwritten(db_url, monkeypatch):
+    """Deterministic interleaving: the add has read the claim's facts, the review commits, the add
+    writes.  Writers of one claim's status must not overlap (one lock), or the add's status wins
+    over the verdict it never saw."""
+    store = open_store(db_url)
+    add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(0)), on_error=pytest.fail))
+    (claim,) = [c.claim_id for c in list_claims(store, search=RACED, limit=1)]
+    facts_read, review_done = threading.Event(), threading.Event()
+    original = ingest.claim_facts
+
+    def claim_facts_then_wait(session, claim_id):
+        facts = original(session, claim_id)
+        if threading.current_thread().name == "adder":
+            facts_read.set()
+            review_done.wait(timeout=3)  # with a lock the review waits for us instead: go on
+        return facts
+
+    monkeypatch.setattr(ingest, "claim_facts", claim_facts_then_wait)
+
+    def add() -> None:
+        add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(1)), on_error=pytest.fail))
+
+    adder = threading.Thread(target=add, name="adder")
+    adder.start()
+    assert facts_read.wait(timeout=30)
+    review_claim(store, claim, ClaimStatus.FALSE, reviewer="desk")
+    review_done.set()
+    adder.join(timeout=60)
+    try:
+        assert verify_store(store) == []
+        assert [c.status for c in list_claims(store, search=RACED, limit=1)] == [ClaimStatus.FALSE]
+    finally:
+        store.close()
