@@ -9,9 +9,14 @@ About a third of the runs use ``--workers 2``, whose worker processes die too.
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import sqlite3
+import subprocess
 import time
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +96,58 @@ def _fresh_store(db_url: str, tmp_path, number: int, stack: ExitStack) -> str:
     if db_url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / f'crash-{number}.db'}"
     return stack.enter_context(contextmanager(fresh_postgres_url)())
+
+
+def test_a_worker_killed_mid_add_fails_the_run_instead_of_hanging_it(tmp_path, corpus_paths, clean_run):
+    """The OOM killer takes one `--workers 2` process: the run ends (exit 1, one line per lost
+    source), the store is whole, and the same add again finishes the job."""
+    clean, _ = clean_run
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    process = start_factdb("add", "--workers", "2", *corpus_paths, db=url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (children := _spawned_workers(process.pid)):
+        time.sleep(0.05)
+    assert children, "no worker process started"
+    while time.monotonic() < deadline and _count_sources(tmp_path / "workers.db") < 2:
+        time.sleep(0.02)  # let it add a source or two first
+    os.kill(children[0], signal.SIGKILL)
+    try:
+        code = process.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+        pytest.fail("the add hung after losing a worker")
+    _, stderr = process.communicate()
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert code == 1 and errors and all("a worker process died" in line for line in errors), stderr
+    assert stderr.splitlines()[-1].startswith("sources: ")
+    with open_store(url) as store:
+        assert verify_store(store) == []
+    rerun = run_factdb("add", *corpus_paths, db=url)
+    assert rerun.returncode == 0, rerun.stderr
+    with open_store(url) as store:
+        assert store_signature(store) == clean
+
+
+def _count_sources(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as connection:
+            return connection.execute("SELECT count(*) FROM sources").fetchone()[0]
+    except sqlite3.Error:  # not created or not migrated yet
+        return 0
+
+
+def _spawned_workers(parent: int) -> list[int]:
+    """The pids of ``parent``'s multiprocessing workers (not its resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(status.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return sorted(found)
