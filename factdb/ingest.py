@@ -321,7 +321,9 @@ def add_sources(
 WORKER_DIED = "not added: a worker process died (killed, or out of memory?); run the same add again"
 
 
-def _add_in_workers(store: Store, raws: Iterable[RawSource], include_opinions: bool, workers: int, done) -> None:
+def _add_in_workers(
+    store: Store, raws: Iterable[RawSource], include_opinions: bool, workers: int, done: Callable
+) -> None:
     """``done(...)`` for each source, added by ``workers`` processes, a few sources in flight each.
 
     A worker that dies (``kill -9``, the OOM killer) must not hang the run, as it did with

@@ -829,9 +829,8 @@ def _read_sources(
         elif kind == "jsonl":
             sources = read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
         else:
-            sources = [
-                RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")
-            ]
+            text = decode_text(data, origin=origin)
+            sources = [RawSource(text=text, meta=meta_override, origin=origin, kind="text")]
     except MissingExtra as exc:
         on_error(f"{origin}: {exc}")
         return []

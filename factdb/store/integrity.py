@@ -130,7 +130,9 @@ def _check_mentions(session: Session, problems: _Problems) -> None:
     )
     for mention_id, claim_id, origin_id, source_id, quote, start, end in rows:
         if claim_id not in claim_ids or origin_id not in claim_ids:
-            problems.add("mention claim", f"mention {mention_id}: its claim {claim_id} (origin {origin_id}) is missing")
+            problems.add(
+                "mention claim", f"mention {mention_id}: its claim {claim_id} (origin {origin_id}) is missing"
+            )
         if source_id not in source_ids:
             problems.add("mention source", f"mention {mention_id}: its source {source_id} is missing")
             continue
@@ -140,7 +142,9 @@ def _check_mentions(session: Session, problems: _Problems) -> None:
                 select(_sources.c.text).where(_sources.c.id == source_id)
             ).scalar_one()
         if texts[source_id][start:end] != quote:
-            problems.add("mention offsets", f"mention {mention_id}: offsets {start}-{end} do not slice its quote")
+            problems.add(
+                "mention offsets", f"mention {mention_id}: offsets {start}-{end} do not slice its quote"
+            )
 
 
 def _check_claims(session: Session, problems: _Problems) -> None:
@@ -151,7 +155,8 @@ def _check_claims(session: Session, problems: _Problems) -> None:
     # (then the latest appended) holds it (see factdb.track.changes_after).
     folded: dict[int, str] = {}
     for claim_id, status in session.execute(
-        select(_events.c.claim_id, _events.c.status).order_by(_events.c.claim_id, _events.c.valid_at, _events.c.id)
+        select(_events.c.claim_id, _events.c.status)
+        .order_by(_events.c.claim_id, _events.c.valid_at, _events.c.id)
     ):
         folded[claim_id] = status
     with_events = set(folded)
@@ -177,14 +182,14 @@ def _check_claims(session: Session, problems: _Problems) -> None:
             continue
         if claim_id not in with_events:
             problems.add("status events", f"claim {claim_id}: mentioned but has no status events")
-        expected = track.status_at(claim_facts(session, claim_id))
-        if (expected.value if expected else None) != status:
-            problems.add(
-                "claim status",
-                f"claim {claim_id}: status {status} but its facts give {expected.value if expected else None}",
-            )
+        found = track.status_at(claim_facts(session, claim_id))
+        expected = found.value if found else None
+        if expected != status:
+            problems.add("claim status", f"claim {claim_id}: status {status} but its facts give {expected}")
         elif claim_id in folded and folded[claim_id] != status:
-            problems.add("event log", f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}")
+            problems.add(
+                "event log", f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}"
+            )
 
 
 def _check_index(session: Session, problems: _Problems) -> None:
@@ -195,7 +200,9 @@ def _check_index(session: Session, problems: _Problems) -> None:
     for term_id, claim_id in session.execute(select(_postings.c.term_id, _postings.c.claim_id)):
         posted[claim_id].add(term_id)
         df_counted[term_id] += 1
-    rows = session.execute(select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id))
+    rows = session.execute(
+        select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id)
+    )
     for claim_id, tokens, merged_into in rows:
         have = {terms_by_id.get(t, f"#{t}") for t in posted.pop(claim_id, set())}
         want = set() if merged_into is not None else set(tokens.split())
@@ -203,7 +210,8 @@ def _check_index(session: Session, problems: _Problems) -> None:
             missing, extra = sorted(want - have), sorted(have - want)
             problems.add(
                 "postings",
-                f"claim {claim_id}: index terms differ from its tokens (missing {_few(missing)}, extra {_few(extra)})",
+                f"claim {claim_id}: index terms differ from its tokens "
+                f"(missing {_few(missing)}, extra {_few(extra)})",
             )
     for claim_id in sorted(posted):
         problems.add("postings", f"postings for missing claim {claim_id}")
