@@ -113,6 +113,8 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         keep = row[0]
         if keep is None:
             raise InvalidArgument(f"claim {claim_id} is not merged into another claim")
+        # The claim holding the mentions now: the end of the merge chain (1 -> 5 -> 2 gives 2).
+        holder = resolve_claim_id(session, claim_id)
         session.execute(
             update(_mentions).where(_mentions.c.origin_claim_id == claim_id).values(claim_id=claim_id)
         )
@@ -125,7 +127,7 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
                 _relations.c.kind == RelationKind.SAME_AS.value, _relations.c.decider == Decider.REVIEWER.value,
             )
         )
-        for target in (keep, claim_id):
+        for target in (holder, claim_id):
             _refresh_status(session, target, now, cause="unmerge")
         return keep
 
