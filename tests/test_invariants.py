@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from factdb.curate import merge_claims, review_claim, unmerge_claim
 from factdb.errors import InvalidSource
 from factdb.extract import parse_document
 from factdb.ingest import add_document
-from factdb.models import Document, SourceMeta
+from factdb.models import ClaimStatus, Document, SourceMeta
+from factdb.queries import list_claims
 from factdb.store import open_store
 from factdb.store.integrity import verify_store
 from factdb.store.schema import Claim, ClaimRelation, Mention
@@ -170,3 +174,89 @@ def test_identifiers_that_differ_by_a_number_are_different_claims(store):
     other = add_document(store, _document("Flight MH370 was shot down over Ukraine.", 1))
     again = add_document(store, _document("Flight MH17 was shot down over Ukraine, officials said.", 2))
     assert (first.claims_new, other.claims_new, again.claims_matched) == (1, 1, 1)
+
+
+_CURATION_POOL = make_corpus(sources=1, per_source=1, pool_size=10, seed=2).pool
+_CURATION_SENTENCES = _CURATION_POOL + [
+    "Mayor Lina Brusk denied that " + p[0].lower() + p[1:].split(",")[0].rstrip(".") + "."
+    for p in _CURATION_POOL
+    if p.startswith("The ")
+]
+
+
+class CurationMachine(RuleBasedStateMachine):
+    """Adds, verdicts, merges and unmerges in any order: the store stays whole after each step."""
+
+    @initialize()
+    def open(self) -> None:
+        self.store = open_store(f"sqlite:///{tempfile.mkdtemp(prefix='factdb-curation-')}/store.db")
+
+    def teardown(self) -> None:
+        if hasattr(self, "store"):
+            self.store.close()
+
+    def _claims(self, *, merged: bool) -> list[int]:
+        column = Claim.__table__.c.merged_into_id
+        with self.store.read() as session:
+            query = select(Claim.__table__.c.id).where(column.is_not(None) if merged else column.is_(None))
+            return list(session.execute(query).scalars())
+
+    @rule(picks=st.lists(st.integers(0, len(_CURATION_SENTENCES) - 1), min_size=1, max_size=4), day=st.integers(0, 20))
+    def add(self, picks, day) -> None:
+        text = " ".join(_CURATION_SENTENCES[i] for i in picks) + f" Bridge {next(_UNIQUE)} reopened."
+        add_document(self.store, _document(text, day))
+
+    @rule(data=st.data(), status=st.sampled_from([ClaimStatus.FALSE, ClaimStatus.CONFIRMED, ClaimStatus.RETRACTED]),
+          day=st.integers(0, 20))
+    def review(self, data, status, day) -> None:
+        if ids := self._claims(merged=False):
+            reviewed_at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc) + timedelta(days=day)
+            review_claim(self.store, data.draw(st.sampled_from(ids)), status, reviewer="desk", reviewed_at=reviewed_at)
+
+    @rule(data=st.data())
+    def merge(self, data) -> None:
+        ids = self._claims(merged=False)
+        if len(ids) >= 2:
+            keep, gone = data.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+            merge_claims(self.store, keep, gone)
+
+    @rule(data=st.data())
+    def unmerge(self, data) -> None:
+        if ids := self._claims(merged=True):
+            unmerge_claim(self.store, data.draw(st.sampled_from(ids)))
+
+    @invariant()
+    def whole(self) -> None:
+        if hasattr(self, "store"):
+            assert verify_store(self.store) == []
+
+
+TestCuration = CurationMachine.TestCase
+TestCuration.settings = settings(
+    max_examples=int(os.environ.get("FACTDB_HYPOTHESIS_EXAMPLES", 60)) // 3, stateful_step_count=15, deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_unmerging_the_start_of_a_merge_chain_refreshes_the_claim_that_held_its_mentions(store):
+    """Found by CurationMachine: a into b, b into c, unmerge a left c disputed by a's denial."""
+    disputed = next(p for p in _CURATION_POOL if p.startswith("The "))
+    denial = "Mayor Lina Brusk denied that " + disputed[0].lower() + disputed[1:].split(",")[0].rstrip(".") + "."
+    a, b, c = (
+        _only_claim(store, add_document(store, _document(text, day)).source_id)
+        for day, text in enumerate([disputed, _CURATION_POOL[1], _CURATION_POOL[2]])
+    )
+    add_document(store, _document(denial, 3))
+    merge_claims(store, b, a)
+    merge_claims(store, c, b)
+    assert [x.status for x in list_claims(store, limit=None) if x.claim_id == c] == [ClaimStatus.DISPUTED]
+    unmerge_claim(store, a)
+    assert verify_store(store) == []
+    assert [x.status for x in list_claims(store, limit=None) if x.claim_id == c] == [ClaimStatus.CORROBORATED]
+
+
+def _only_claim(store, source_id: int) -> int:
+    with store.read() as session:
+        mention = Mention.__table__
+        (claim_id,) = session.execute(select(mention.c.claim_id).where(mention.c.source_id == source_id)).scalars()
+    return claim_id
