@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 from datetime import datetime, timedelta, timezone
 
@@ -189,11 +190,13 @@ class CurationMachine(RuleBasedStateMachine):
 
     @initialize()
     def open(self) -> None:
-        self.store = open_store(f"sqlite:///{tempfile.mkdtemp(prefix='factdb-curation-')}/store.db")
+        self.folder = tempfile.mkdtemp(prefix="factdb-curation-")
+        self.store = open_store(f"sqlite:///{self.folder}/store.db")
 
     def teardown(self) -> None:
         if hasattr(self, "store"):
             self.store.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _claims(self, *, merged: bool) -> list[int]:
         column = Claim.__table__.c.merged_into_id
