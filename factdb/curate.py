@@ -115,8 +115,11 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
             raise InvalidArgument(f"claim {claim_id} is not merged into another claim")
         # The claim holding the mentions now: the end of the merge chain (1 -> 5 -> 2 gives 2).
         holder = resolve_claim_id(session, claim_id)
+        # Its own mentions come back, and those of claims merged into it before (2 into 1, then
+        # 1 into 3: unmerging 1 brings back 2's mentions too, as 2 still resolves to 1).
+        members = _merged_under(session, claim_id)
         session.execute(
-            update(_mentions).where(_mentions.c.origin_claim_id == claim_id).values(claim_id=claim_id)
+            update(_mentions).where(_mentions.c.origin_claim_id.in_(members)).values(claim_id=claim_id)
         )
         session.execute(update(_claims).where(_claims.c.id == claim_id).values(merged_into_id=None))
         tokens = session.execute(select(_claims.c.tokens).where(_claims.c.id == claim_id)).scalar_one()
@@ -132,6 +135,15 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         return keep
 
     return store.write(work)
+
+
+def _merged_under(session: Session, claim_id: int) -> list[int]:
+    """``claim_id`` and every claim merged into it, directly or through others."""
+    members, frontier = [claim_id], [claim_id]
+    while frontier:
+        frontier = list(session.execute(select(_claims.c.id).where(_claims.c.merged_into_id.in_(frontier))).scalars())
+        members.extend(frontier)
+    return members
 
 
 def _lock_claims(session: Session) -> None:
