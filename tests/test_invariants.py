@@ -263,3 +263,20 @@ def _only_claim(store, source_id: int) -> int:
         mention = Mention.__table__
         (claim_id,) = session.execute(select(mention.c.claim_id).where(mention.c.source_id == source_id)).scalars()
     return claim_id
+
+
+def test_unmerging_a_claim_brings_back_the_mentions_of_claims_merged_into_it(store):
+    """Found by CurationMachine: 2 into 1, 1 into 3, unmerge 1 left 2's mentions on 3."""
+    first = add_document(store, _document(_CURATION_POOL[1] + " " + _CURATION_POOL[2]))
+    with store.read() as session:
+        mention = Mention.__table__
+        one, two = sorted(session.execute(
+            select(mention.c.claim_id).where(mention.c.source_id == first.source_id)
+        ).scalars())
+    three = _only_claim(store, add_document(store, _document(_CURATION_POOL[0], 1)).source_id)
+    merge_claims(store, one, two)
+    merge_claims(store, three, one)
+    unmerge_claim(store, one)
+    assert _mentions_of(store, one) == ["affirms", "affirms"] and _mentions_of(store, three) == ["affirms"]
+    unmerge_claim(store, two)
+    assert verify_store(store) == []
