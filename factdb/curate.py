@@ -141,7 +141,8 @@ def _merged_under(session: Session, claim_id: int) -> list[int]:
     """``claim_id`` and every claim merged into it, directly or through others."""
     members, frontier = [claim_id], [claim_id]
     while frontier:
-        frontier = list(session.execute(select(_claims.c.id).where(_claims.c.merged_into_id.in_(frontier))).scalars())
+        below = select(_claims.c.id).where(_claims.c.merged_into_id.in_(frontier))
+        frontier = list(session.execute(below).scalars())
         members.extend(frontier)
     return members
 
