@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from factdb import track
 from factdb.errors import InvalidArgument
+from factdb.ingest import INGEST_LOCK
 from factdb.models import ClaimStatus, Decider, RelationKind, StatusChange
 from factdb.queries import resolve_claim_id
 from factdb.store import Store, writes
@@ -50,6 +51,7 @@ def review_claim(
     reviewed_at = reviewed_at or now
 
     def work(session: Session) -> list[StatusChange]:
+        _lock_claims(session)
         target = resolve_claim_id(session, claim_id)
         before = claim_facts(session, target)
         session.execute(
@@ -77,6 +79,7 @@ def merge_claims(store: Store, keep_id: int, merge_id: int, *, reviewer: str = "
     now = now or datetime.now(timezone.utc)
 
     def work(session: Session) -> int:
+        _lock_claims(session)
         keep = resolve_claim_id(session, keep_id)
         gone = resolve_claim_id(session, merge_id)
         if keep == gone:
@@ -101,6 +104,7 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
     now = now or datetime.now(timezone.utc)
 
     def work(session: Session) -> int:
+        _lock_claims(session)
         row = session.execute(select(_claims.c.merged_into_id).where(_claims.c.id == claim_id)).first()
         if row is None:
             from factdb.errors import NoSuchClaim
@@ -109,8 +113,13 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         keep = row[0]
         if keep is None:
             raise InvalidArgument(f"claim {claim_id} is not merged into another claim")
+        # The claim holding the mentions now: the end of the merge chain (1 -> 5 -> 2 gives 2).
+        holder = resolve_claim_id(session, claim_id)
+        # Its own mentions come back, and those of claims merged into it before (2 into 1, then
+        # 1 into 3: unmerging 1 brings back 2's mentions too, as 2 still resolves to 1).
+        members = _merged_under(session, claim_id)
         session.execute(
-            update(_mentions).where(_mentions.c.origin_claim_id == claim_id).values(claim_id=claim_id)
+            update(_mentions).where(_mentions.c.origin_claim_id.in_(members)).values(claim_id=claim_id)
         )
         session.execute(update(_claims).where(_claims.c.id == claim_id).values(merged_into_id=None))
         tokens = session.execute(select(_claims.c.tokens).where(_claims.c.id == claim_id)).scalar_one()
@@ -121,11 +130,29 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
                 _relations.c.kind == RelationKind.SAME_AS.value, _relations.c.decider == Decider.REVIEWER.value,
             )
         )
-        for target in (keep, claim_id):
+        for target in (holder, claim_id):
             _refresh_status(session, target, now, cause="unmerge")
         return keep
 
     return store.write(work)
+
+
+def _merged_under(session: Session, claim_id: int) -> list[int]:
+    """``claim_id`` and every claim merged into it, directly or through others."""
+    members, frontier = [claim_id], [claim_id]
+    while frontier:
+        below = select(_claims.c.id).where(_claims.c.merged_into_id.in_(frontier))
+        frontier = list(session.execute(below).scalars())
+        members.extend(frontier)
+    return members
+
+
+def _lock_claims(session: Session) -> None:
+    """On PostgreSQL, hold the lock ingest holds while it matches and stores: a verdict, merge or
+    unmerge committed while an add had read a claim's facts was overwritten by the add's status.
+    (SQLite's BEGIN IMMEDIATE already serializes every writer.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
 
 
 def _refresh_status(session: Session, claim_id: int, now: datetime, *, cause: str) -> None:

@@ -7,7 +7,10 @@ either fully present or absent.  Re-adding the same text is a no-op reported as 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -31,7 +34,7 @@ from factdb.models import (
 )
 from factdb.normalize import normalize_claim
 from factdb.relate import numeric_change
-from factdb.sources import RawSource
+from factdb.sources import RawSource, check_storable
 from factdb.store import Store, open_store
 from factdb.store import writes
 from factdb.store.facts import claim_facts, claim_latest_valid_time
@@ -111,7 +114,11 @@ def add_document(
     include_opinions: bool = False,
     now: datetime | None = None,
 ) -> SourceOutcome:
-    """Add one source to the store: its claims matched, related and tracked, in one transaction."""
+    """Add one source to the store: its claims matched, related and tracked, in one transaction.
+
+    Raises :class:`~factdb.errors.InvalidSource` when its text or metadata cannot be stored.
+    """
+    check_storable(document.text, document.meta)
     prepared = prepare(document, include_opinions=include_opinions)
     digest = writes.content_hash(document.text)
     signature = fingerprint(document.text)
@@ -305,13 +312,43 @@ def add_sources(
         for raw in raws:
             done(raw.origin, *_add_one(store, raw, include_opinions))
         return summary
+    _add_in_workers(store, raws, include_opinions, workers, done)
+    return summary
+
+
+#: What a source in flight when a worker process died is reported with (it is absent: adding
+#: it again completes the job, like after any crash).
+WORKER_DIED = "not added: a worker process died (killed, or out of memory?); run the same add again"
+
+
+def _add_in_workers(
+    store: Store, raws: Iterable[RawSource], include_opinions: bool, workers: int, done: Callable
+) -> None:
+    """``done(...)`` for each source, added by ``workers`` processes, a few sources in flight each.
+
+    A worker that dies (``kill -9``, the OOM killer) must not hang the run, as it did with
+    ``multiprocessing.Pool``: the executor reports it, the sources in flight are reported failed,
+    and so are the rest, unread.
+    """
     context = multiprocessing.get_context("spawn")
     url = store.engine.url.render_as_string(hide_password=False)
-    with context.Pool(workers, initializer=_worker_start, initargs=(url,)) as pool:
-        jobs = ((raw, include_opinions) for raw in raws)
-        for origin, outcome, error in pool.imap_unordered(_worker_add, jobs, chunksize=1):
-            done(origin, outcome, error)
-    return summary
+    sources = iter(raws)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(url,)) as pool:
+        in_flight: dict = {}
+        try:
+            while True:
+                for raw in itertools.islice(sources, 2 * workers - len(in_flight)):
+                    in_flight[pool.submit(_worker_add, (raw, include_opinions))] = raw.origin
+                if not in_flight:
+                    return
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    in_flight.pop(future)
+                    done(*future.result())
+        except BrokenProcessPool:
+            for origin in in_flight.values():
+                done(origin, None, WORKER_DIED)
+            done("the sources after them", None, WORKER_DIED)
 
 
 def _add_one(store: Store, raw: RawSource, include_opinions: bool) -> tuple[SourceOutcome | None, str | None]:

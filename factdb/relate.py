@@ -287,14 +287,24 @@ def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | No
         def present(word: str) -> bool:  # spelled alike: "HP"/"HP's", "Iraqis"/"Iraqi", typos
             if word in words or stem(word) in stems:
                 return True
+            if _has_digit(word):  # an identifier: "MH17" is not a typo of "MH370"
+                return False
             return len(word) >= 4 and any(fuzz.ratio(word, w) >= 80 for w in words if len(w) >= 4)
 
-        return [e for e in entities if e.lower() not in named and not any(map(present, _entity_words(e)))]
+        def absent(entity: str) -> bool:
+            words_of = _entity_words(entity)
+            return not any(map(present, words_of)) or not all(present(w) for w in words_of if _has_digit(w))
+
+        return [e for e in entities if e.lower() not in named and absent(e)]
 
     only_a, only_b = missing(a.entities, b), missing(b.entities, a)
     if only_a and only_b:
         return only_a[0], only_b[0]
     return None
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
 
 
 def _entity_words(entity: str) -> list[str]:

@@ -842,19 +842,54 @@ def _read_sources(
     try:
         kind = forced_kind or detect_kind(name, data)
         if kind == "html":
-            return [read_html(data, origin=origin, meta_override=meta_override)]
-        if kind == "feed":
-            return read_feed(data, origin=origin, meta_override=meta_override, on_error=on_error)
-        if kind == "jsonl":
-            return read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
-        return [
-            RawSource(text=decode_text(data, origin=origin), meta=meta_override, origin=origin, kind="text")
-        ]
+            sources = [read_html(data, origin=origin, meta_override=meta_override)]
+        elif kind == "feed":
+            sources = read_feed(data, origin=origin, meta_override=meta_override, on_error=on_error)
+        elif kind == "jsonl":
+            sources = read_jsonl(data, origin=origin, meta_override=meta_override, on_error=on_error)
+        else:
+            text = decode_text(data, origin=origin)
+            sources = [RawSource(text=text, meta=meta_override, origin=origin, kind="text")]
     except MissingExtra as exc:
         on_error(f"{origin}: {exc}")
+        return []
     except FactdbError as exc:
         on_error(_one_line(str(exc)))
-    return []
+        return []
+    return [raw for raw in sources if _encodable(raw, on_error)]
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: str) -> str | None:
+    """Why no store can keep ``value``, or None: a NUL character (PostgreSQL text refuses it) or a
+    lone surrogate (not encodable as UTF-8: a JSON ``"\\ud800"`` escape, undecodable argv bytes)."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains NUL characters"
+    return "is not valid Unicode (a lone surrogate such as \\ud800)"
+
+
+def check_storable(text: str, meta: SourceMeta) -> None:
+    """Raise :class:`InvalidSource` naming the field when a source's text or metadata cannot be
+    stored (:func:`unstorable`)."""
+    for name, value in [("text", text)] + [(name, getattr(meta, name)) for name in meta.__dataclass_fields__]:
+        problem = unstorable(value) if isinstance(value, str) else None
+        if problem:
+            raise InvalidSource(f"{name} {problem}")
+
+
+def _encodable(raw: RawSource, on_error: Callable[[str], None]) -> bool:
+    """False (reported) when the source cannot be stored (:func:`check_storable`)."""
+    try:
+        check_storable(raw.text, raw.meta)
+    except InvalidSource as exc:
+        on_error(f"{_one_line(raw.origin)}: {exc}")
+        return False
+    return True
 
 
 _GLOB_CHARACTERS = re.compile(r"[*?\[]")

@@ -7,6 +7,8 @@ folder of the repository), so they work from any directory after ``pip install``
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from factdb.errors import StoreOutOfDate, StoreUnavailable
@@ -58,14 +60,62 @@ def current_revision(engine: Engine) -> str | None:
         raise StoreUnavailable(f"cannot open the store {describe(engine)}: {first_line(exc.orig)}") from None
 
 
-def _run(engine: Engine, action, *args) -> None:
+#: PostgreSQL advisory lock held while migrating, so concurrent first uses of a new store
+#: migrate it once (SQLite's BEGIN IMMEDIATE does this by itself).
+MIGRATION_LOCK = 0x0FAC7DB0
+
+
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that holds the store's migration lock (commits on success).
+
+    SQLite: ``BEGIN IMMEDIATE`` (a deferred transaction that reads the version, then writes,
+    fails at once with "database is locked" under a concurrent writer, whatever the busy
+    timeout).  PostgreSQL: a transaction-scoped advisory lock.
+
+    On SQLite, foreign keys are off while migrating: a batch migration rebuilds a table (copy,
+    drop, rename), and dropping a table that other rows reference fails ("FOREIGN KEY constraint
+    failed") with them on.  ``PRAGMA foreign_key_check`` then runs before the commit instead.
+    """
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # only outside a transaction: straight to the driver, before SQLAlchemy's BEGIN
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                yield connection
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise StoreUnavailable(f"migration would break a foreign key in table {broken[0]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _run(engine: Engine, action, *args, check=None) -> None:
+    """Run an Alembic command under the migration lock; ``check(connection)`` first, if given."""
     config = alembic_config()
     try:
-        with engine.begin() as connection:
+        with _locked(engine) as connection:
+            if check is not None and not check(connection):
+                return
             config.attributes["connection"] = connection
             action(config, *args)
     except DBAPIError as exc:
         raise StoreUnavailable(f"migration failed on {describe(engine)}: {first_line(exc.orig)}") from None
+
+
+def _still_empty(connection: Connection) -> bool:
+    """Under the migration lock: True when the store is still new and empty (migrate it), False
+    when another process migrated it meanwhile; StoreOutOfDate when it holds foreign tables."""
+    if MigrationContext.configure(connection).get_current_revision() is not None:
+        return False
+    if set(inspect(connection).get_table_names()) - {"alembic_version"}:
+        raise StoreOutOfDate(
+            f"{describe(connection.engine)} holds tables but no factdb schema version: not a factdb store?"
+        )
+    return True
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
@@ -107,13 +157,8 @@ def ensure_current(engine: Engine) -> None:
     if state.up_to_date:
         return
     if state.current is None:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-        if tables - {"alembic_version"}:
-            raise StoreOutOfDate(
-                f"{describe(engine)} holds tables but no factdb schema version: not a factdb store?"
-            )
-        upgrade(engine)
+        # Another process may be creating the same new store: decide again under the lock.
+        _run(engine, command.upgrade, "head", check=_still_empty)
         return
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if state.current not in known:

@@ -1,0 +1,260 @@
+"""A store's integrity: what must hold after any sequence of adds, crashes and curation.
+
+:func:`verify_store` reads the whole store and returns the problems it finds, one line each
+(an empty list means the store is whole).  It is the library side of ``factdb db verify`` and
+what the crash and concurrency tests check after every run.  The rules:
+
+- every source's text hashes to its ``content_hash``, and its mention count equals the number of
+  claims re-extracting its stored text yields (with or without opinions): a source is either
+  fully present or absent;
+- every mention points at a source and at claims that exist, and its offsets slice its quote out
+  of the source's text;
+- every claim has mentions (unless merged away), a ``key`` equal to the hash of its normalized
+  text and numbers, and no other unmerged claim has the same key; a merge points at a claim;
+- every claim with mentions has status events, its ``status`` equals :func:`factdb.track.status_at`
+  of its facts, and its event log folds to that status (the event with the latest valid time);
+- the retrieval index agrees with ``claims.tokens``: an unmerged claim is posted under exactly
+  its distinct tokens, a merged one under none, and each term's ``df`` counts its postings;
+- relations and status events point at rows that exist.
+
+It re-extracts every source and reads every claim's facts, so it costs about as much as adding
+the store's sources again; it never writes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factdb import track
+from factdb.models import Document, SourceMeta
+from factdb.store import Store
+from factdb.store.codec import normalized_from_row
+from factdb.store.facts import claim_facts
+from factdb.store.schema import Claim, ClaimRelation, ClaimStatusEvent, ClaimTerm, Mention, Source, Term
+
+_sources = Source.__table__
+_claims = Claim.__table__
+_mentions = Mention.__table__
+_events = ClaimStatusEvent.__table__
+_relations = ClaimRelation.__table__
+_terms = Term.__table__
+_postings = ClaimTerm.__table__
+
+#: Problems listed per rule before the rest are summarised (a broken store can have millions).
+MAX_PER_RULE = 20
+
+
+def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
+    """The integrity problems of ``store``, one line each; ``[]`` when it is whole.
+
+    ``reextract=False`` skips re-extracting every source (the slowest check).
+
+    >>> from factdb.store import open_store
+    >>> verify_store(open_store("sqlite:///:memory:"))
+    []
+    """
+    problems = _Problems()
+    with store.read() as session:
+        _check_sources(session, problems, reextract=reextract)
+        _check_mentions(session, problems)
+        _check_claims(session, problems)
+        _check_index(session, problems)
+        _check_links(session, problems)
+    return problems.lines()
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.by_rule: dict[str, list[str]] = defaultdict(list)
+        self.counts: Counter[str] = Counter()
+
+    def add(self, rule: str, message: str) -> None:
+        self.counts[rule] += 1
+        if self.counts[rule] <= MAX_PER_RULE:
+            self.by_rule[rule].append(message)
+
+    def lines(self) -> list[str]:
+        out = []
+        for rule, messages in self.by_rule.items():
+            out.extend(messages)
+            if self.counts[rule] > len(messages):
+                out.append(f"... and {self.counts[rule] - len(messages)} more: {rule}")
+        return out
+
+
+def _check_sources(session: Session, problems: _Problems, *, reextract: bool) -> None:
+    from factdb.ingest import prepare  # the store package must not import the orchestrator at load
+    from factdb.store.writes import content_hash
+
+    mention_counts = dict(
+        session.execute(select(_mentions.c.source_id, func.count()).group_by(_mentions.c.source_id)).all()
+    )
+    rows = session.execute(
+        select(
+            _sources.c.id, _sources.c.content_hash, _sources.c.text, _sources.c.url, _sources.c.outlet,
+            _sources.c.title, _sources.c.author, _sources.c.language, _sources.c.published_at,
+        ).order_by(_sources.c.id)
+    )
+    for source_id, digest, text, url, outlet, title, author, language, published_at in rows:
+        if content_hash(text) != digest:
+            problems.add("content hash", f"source {source_id}: content_hash does not match its text")
+        if not reextract:
+            continue
+        document = Document(
+            text=text,
+            meta=SourceMeta(url=url, outlet=outlet, title=title, author=author, language=language,
+                            published_at=published_at),
+        )
+        stored = mention_counts.get(source_id, 0)
+        expected = {len(prepare(document)), len(prepare(document, include_opinions=True))}
+        if stored not in expected:
+            problems.add(
+                "source mentions",
+                f"source {source_id}: {stored} mentions, but its text yields "
+                f"{' or '.join(str(n) for n in sorted(expected))} claims (half-written?)",
+            )
+
+
+def _check_mentions(session: Session, problems: _Problems) -> None:
+    claim_ids = set(session.execute(select(_claims.c.id)).scalars())
+    source_ids = set(session.execute(select(_sources.c.id)).scalars())
+    texts: dict[int, str] = {}
+    rows = session.execute(
+        select(_mentions.c.id, _mentions.c.claim_id, _mentions.c.origin_claim_id, _mentions.c.source_id,
+               _mentions.c.quote, _mentions.c.start_offset, _mentions.c.end_offset)
+        .order_by(_mentions.c.source_id, _mentions.c.id)
+    )
+    for mention_id, claim_id, origin_id, source_id, quote, start, end in rows:
+        if claim_id not in claim_ids or origin_id not in claim_ids:
+            problems.add(
+                "mention claim", f"mention {mention_id}: its claim {claim_id} (origin {origin_id}) is missing"
+            )
+        if source_id not in source_ids:
+            problems.add("mention source", f"mention {mention_id}: its source {source_id} is missing")
+            continue
+        if source_id not in texts:
+            texts.clear()  # one source's text at a time: mentions come ordered by source
+            texts[source_id] = session.execute(
+                select(_sources.c.text).where(_sources.c.id == source_id)
+            ).scalar_one()
+        if texts[source_id][start:end] != quote:
+            problems.add(
+                "mention offsets", f"mention {mention_id}: offsets {start}-{end} do not slice its quote"
+            )
+
+
+def _check_claims(session: Session, problems: _Problems) -> None:
+    from factdb.store.writes import claim_key
+
+    with_mentions = set(session.execute(select(_mentions.c.claim_id).distinct()).scalars())
+    # The status event log folds to the current status: the event with the latest valid time
+    # (then the latest appended) holds it (see factdb.track.changes_after).  Not after a merge or
+    # unmerge: those record the status they leave at valid time "now", which a verdict dated
+    # earlier and recorded later does not override in the log (history is recomputed from facts).
+    folded: dict[int, str] = {}
+    curated: set[int] = set()
+    for claim_id, status, cause in session.execute(
+        select(_events.c.claim_id, _events.c.status, _events.c.cause)
+        .order_by(_events.c.claim_id, _events.c.valid_at, _events.c.id)
+    ):
+        folded[claim_id] = status
+        if cause in ("merge", "unmerge"):
+            curated.add(claim_id)
+    with_events = set(folded)
+    all_ids = set(session.execute(select(_claims.c.id)).scalars())
+    keys: dict[str, int] = {}
+    rows = session.execute(
+        select(_claims.c.id, _claims.c.key, _claims.c.status, _claims.c.merged_into_id, _claims.c.normalized,
+               _claims.c.tokens, _claims.c.numbers, _claims.c.entities, _claims.c.antonym_text)
+        .order_by(_claims.c.id)
+    ).all()
+    for claim_id, key, status, merged_into, *normalized_columns in rows:
+        if claim_key(normalized_from_row(*normalized_columns)) != key:
+            problems.add("claim key", f"claim {claim_id}: key does not match its normalized text and numbers")
+        if merged_into is not None:
+            if merged_into not in all_ids:
+                problems.add("merge target", f"claim {claim_id}: merged into missing claim {merged_into}")
+            continue
+        if key in keys:
+            problems.add("duplicate claim", f"claims {keys[key]} and {claim_id}: the same proposition twice")
+        keys.setdefault(key, claim_id)
+        if claim_id not in with_mentions:
+            problems.add("claim mentions", f"claim {claim_id}: no mentions")
+            continue
+        if claim_id not in with_events:
+            problems.add("status events", f"claim {claim_id}: mentioned but has no status events")
+        found = track.status_at(claim_facts(session, claim_id))
+        expected = found.value if found else None
+        if expected != status:
+            problems.add("claim status", f"claim {claim_id}: status {status} but its facts give {expected}")
+        elif claim_id in folded and claim_id not in curated and folded[claim_id] != status:
+            problems.add(
+                "event log", f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}"
+            )
+
+
+def _check_index(session: Session, problems: _Problems) -> None:
+    term_ids = {term: term_id for term_id, term in session.execute(select(_terms.c.id, _terms.c.term))}
+    terms_by_id = {term_id: term for term, term_id in term_ids.items()}
+    posted: dict[int, set[int]] = defaultdict(set)
+    df_counted: Counter[int] = Counter()
+    for term_id, claim_id in session.execute(select(_postings.c.term_id, _postings.c.claim_id)):
+        posted[claim_id].add(term_id)
+        df_counted[term_id] += 1
+    rows = session.execute(
+        select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id)
+    )
+    for claim_id, tokens, merged_into in rows:
+        have = {terms_by_id.get(t, f"#{t}") for t in posted.pop(claim_id, set())}
+        want = set() if merged_into is not None else set(tokens.split())
+        if have != want:
+            missing, extra = sorted(want - have), sorted(have - want)
+            problems.add(
+                "postings",
+                f"claim {claim_id}: index terms differ from its tokens "
+                f"(missing {_few(missing)}, extra {_few(extra)})",
+            )
+    for claim_id in sorted(posted):
+        problems.add("postings", f"postings for missing claim {claim_id}")
+    for term_id, df in session.execute(select(_terms.c.id, _terms.c.df).order_by(_terms.c.id)):
+        if df != df_counted.get(term_id, 0):
+            problems.add(
+                "document frequency",
+                f"term {terms_by_id[term_id]!r}: df {df} but {df_counted.get(term_id, 0)} postings",
+            )
+
+
+def _check_links(session: Session, problems: _Problems) -> None:
+    claim_ids = set(session.execute(select(_claims.c.id)).scalars())
+    mention_ids = set(session.execute(select(_mentions.c.id)).scalars())
+    source_ids = set(session.execute(select(_sources.c.id)).scalars())
+    for relation_id, a, b, ma, mb in session.execute(
+        select(_relations.c.id, _relations.c.claim_id, _relations.c.related_claim_id, _relations.c.mention_id,
+               _relations.c.related_mention_id)
+    ):
+        if a not in claim_ids or b not in claim_ids:
+            problems.add("relation claims", f"relation {relation_id}: claim {a} or {b} is missing")
+        if any(m is not None and m not in mention_ids for m in (ma, mb)):
+            problems.add("relation mentions", f"relation {relation_id}: mention {ma} or {mb} is missing")
+    for event_id, claim_id, mention_id in session.execute(
+        select(_events.c.id, _events.c.claim_id, _events.c.mention_id)
+    ):
+        if claim_id not in claim_ids:
+            problems.add("event claim", f"status event {event_id}: claim {claim_id} is missing")
+        if mention_id is not None and mention_id not in mention_ids:
+            problems.add("event mention", f"status event {event_id}: mention {mention_id} is missing")
+    for source_id, story_id in session.execute(select(_sources.c.id, _sources.c.story_id)):
+        if story_id is None:
+            problems.add("story", f"source {source_id}: no story (set in the same transaction as the source)")
+        elif story_id not in source_ids:
+            problems.add("story", f"source {source_id}: its story {story_id} is missing")
+
+
+def _few(items: Iterable[str], limit: int = 5) -> str:
+    items = list(items)
+    shown = ", ".join(repr(i) for i in items[:limit])
+    return f"[{shown}{', ...' if len(items) > limit else ''}]"
