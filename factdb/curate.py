@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from factdb import track
-from factdb.errors import InvalidArgument
+from factdb.errors import InvalidArgument, NoSuchClaim
 from factdb.ingest import INGEST_LOCK
 from factdb.models import ClaimStatus, Decider, RelationKind, StatusChange
 from factdb.queries import resolve_claim_id
@@ -107,8 +107,6 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         _lock_claims(session)
         row = session.execute(select(_claims.c.merged_into_id).where(_claims.c.id == claim_id)).first()
         if row is None:
-            from factdb.errors import NoSuchClaim
-
             raise NoSuchClaim(claim_id)
         keep = row[0]
         if keep is None:

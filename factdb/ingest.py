@@ -172,7 +172,7 @@ def _store_source(
             session, claim_id=claim_id, source_id=source_id, speaker_id=speaker_id, candidate=candidate, now=now
         )
         touched.setdefault(claim_id, []).append(mention_id)
-        contradictions += _relate_to_other_claims(session, claim_id, mention_id, item, matches, valid_at, now)
+        contradictions += _relate_to_other_claims(session, index, claim_id, mention_id, item, matches, valid_at, now)
 
     _assign_story(session, source_id, signature, list(touched))
     for claim_id, mention_ids in touched.items():
@@ -181,7 +181,9 @@ def _store_source(
     return SourceOutcome(source_id, False, claims_new=new, claims_matched=matched, contradictions=contradictions)
 
 
-def _relate_to_other_claims(session, claim_id, mention_id, item: PreparedClaim, matches, valid_at, now) -> int:
+def _relate_to_other_claims(
+    session, index: StoreIndex, claim_id, mention_id, item: PreparedClaim, matches, valid_at, now
+) -> int:
     """Link the claim to look-alikes the matcher found different in numbers or predicate."""
     added = 0
     for match in matches:
@@ -189,7 +191,7 @@ def _relate_to_other_claims(session, claim_id, mention_id, item: PreparedClaim, 
             continue
         kind, contradiction, reason = match.relation, match.contradiction, match.reason
         if contradiction is ContradictionKind.NUMERIC or kind is RelationKind.UPDATES:
-            (other,) = StoreIndex(session).claims([match.claim_id]) or (None,)
+            (other,) = index.claims([match.claim_id]) or (None,)  # read by find_matches already
             if other is None:
                 continue
             other_time = claim_latest_valid_time(session, match.claim_id)
