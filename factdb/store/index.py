@@ -156,16 +156,32 @@ def _insert_ignoring_duplicates(session: Session, table, rows: list[dict], key: 
 
 def add_postings(session: Session, claim_id: int, terms: Sequence[str]) -> None:
     """Index ``claim_id`` under ``terms`` and count it in their document frequencies."""
-    distinct = sorted(set(terms))
+    add_postings_many(session, [(claim_id, terms)])
+
+
+def add_postings_many(session: Session, items: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Index each ``(claim_id, terms)`` pair, in a few statements for the whole batch (a new claim
+    id appears once in ``items``)."""
+    per_claim = [(claim_id, sorted(set(terms))) for claim_id, terms in items]
+    distinct = sorted({t for _, terms in per_claim for t in terms})
     if not distinct:
         return
     _insert_ignoring_duplicates(session, _terms, [{"term": t, "df": 0} for t in distinct], "term")
-    term_ids = list(
-        session.execute(select(_terms.c.id).where(_terms.c.term.in_(distinct)).order_by(_terms.c.id)).scalars()
-    )
+    term_ids = dict(session.execute(select(_terms.c.term, _terms.c.id).where(_terms.c.term.in_(distinct))).all())
+    increments: dict[int, int] = {}
+    for _, terms in per_claim:
+        for t in terms:
+            increments[term_ids[t]] = increments.get(term_ids[t], 0) + 1
     # Sorted ids: concurrent writers lock the shared rows in one order (no deadlock).
-    session.execute(update(_terms).where(_terms.c.id.in_(term_ids)).values(df=_terms.c.df + 1))
-    session.execute(insert(_postings), [{"term_id": t, "claim_id": claim_id} for t in term_ids])
+    by_count: dict[int, list[int]] = {}
+    for term_id in sorted(increments):
+        by_count.setdefault(increments[term_id], []).append(term_id)
+    for count, ids in sorted(by_count.items()):
+        session.execute(update(_terms).where(_terms.c.id.in_(ids)).values(df=_terms.c.df + count))
+    session.execute(
+        insert(_postings),
+        [{"term_id": term_ids[t], "claim_id": claim_id} for claim_id, terms in per_claim for t in terms],
+    )
 
 
 def remove_postings(session: Session, claim_id: int) -> None:
