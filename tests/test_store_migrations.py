@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -28,6 +31,24 @@ TABLES = {
 
 def test_migrations_have_exactly_one_head():
     assert len(ScriptDirectory.from_config(migrate.alembic_config()).get_heads()) == 1
+
+
+def test_revisions_read_without_alembic_are_alembics_own():
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    parents = {rev.revision: rev.down_revision for rev in scripts.walk_revisions()}
+    assert migrate.script_revisions() == {
+        rev: () if down is None else (down,) if isinstance(down, str) else tuple(down) for rev, down in parents.items()
+    }
+    assert [migrate.head_revision()] == scripts.get_heads()
+
+
+def test_a_command_on_an_up_to_date_store_does_not_import_alembic(db_url):
+    open_store(db_url).close()  # new: migrated, which needs Alembic
+    command = [sys.executable, "-X", "importtime", "-m", "factdb", "--db", db_url, "stats"]
+    ran = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in ran.stderr.splitlines() if line.startswith("import time:")}
+    assert "factdb.store.migrate" in imported and "alembic" not in imported
 
 
 def test_alembic_folder_is_not_a_package():
@@ -59,11 +80,19 @@ def test_new_empty_store_is_migrated_on_first_use(db_url):
         assert migrate.schema_state(store.engine).up_to_date
 
 
-def test_store_from_a_newer_factdb_is_refused(db_url):
+@pytest.mark.parametrize(
+    "tampering, message",
+    [
+        ("UPDATE alembic_version SET version_num = 'ffffffff'", "newer factdb"),
+        ("INSERT INTO alembic_version (version_num) VALUES ('0000')", "several schema versions"),
+    ],
+    ids=["newer", "several-versions"],
+)
+def test_store_from_a_newer_factdb_or_with_several_versions_is_refused(db_url, tampering, message):
     with open_store(db_url) as store:
         with store.engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffff'"))
-    with pytest.raises(StoreOutOfDate, match="newer factdb"):
+            connection.execute(text(tampering))
+    with pytest.raises(StoreOutOfDate, match=message):
         open_store(db_url)
 
 
