@@ -1,5 +1,9 @@
 """Browsing and curating claims: ``claims``, ``show``, ``match``, ``history``, ``contradictions``,
-``review``, ``merge``, ``unmerge``, ``stats``, ``export``."""
+``review``, ``merge``, ``unmerge``, ``stats``, ``export``.
+
+The curation verbs import :mod:`factdb.curate` (which loads the whole ingest pipeline) when they
+run, so that browsing commands start without it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from pathlib import Path
 import typer
 
 from factdb import export as exporters
-from factdb.curate import merge_claims, review_claim, unmerge_claim
 from factdb.errors import InvalidArgument
 from factdb.models import ClaimHistory, ClaimStatus, ContradictionKind, MentionRecord
 from factdb.queries import claim_history, iter_histories, list_claims, list_contradictions, match_text, store_stats
@@ -221,6 +224,8 @@ def review(
 
     Example: factdb review 12 --status false --reviewer "Desk A" --note "Video shows otherwise"
     """
+    from factdb.curate import review_claim
+
     changes = review_claim(
         state(ctx).store(), claim_id, ClaimStatus(status.value), reviewer=reviewer, note=note, url=url,
         reviewed_at=parse_date_option(date, "--date"),
@@ -238,6 +243,8 @@ def merge(
 
     Example: factdb merge 12 31
     """
+    from factdb.curate import merge_claims
+
     kept = merge_claims(state(ctx).store(), keep, other, reviewer=reviewer)
     typer.echo(f"claim {other} merged into {kept} (undo: factdb unmerge {other})", err=True)
 
@@ -247,6 +254,8 @@ def unmerge(ctx: typer.Context, claim_id: int = typer.Argument(..., help="The cl
 
     Example: factdb unmerge 31
     """
+    from factdb.curate import unmerge_claim
+
     left = unmerge_claim(state(ctx).store(), claim_id)
     typer.echo(f"claim {claim_id} separated from {left}", err=True)
 

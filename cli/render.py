@@ -1,4 +1,8 @@
-"""Rendering results: a table on a terminal, byte-stable JSON / JSONL / CSV for scripts."""
+"""Rendering results: a table on a terminal, byte-stable JSON / JSONL / CSV for scripts.
+
+Rich is imported when a table or a console is drawn, so commands that print plain lines or JSON
+start without it.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,16 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from factdb.errors import InvalidArgument
 from factdb.export import neutralise_cell
 from factdb.sources import parse_published
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class OutputFormat(str, enum.Enum):
@@ -28,11 +34,15 @@ class OutputFormat(str, enum.Enum):
 
 def stdout_console() -> Console:
     """Rich console on stdout (honours NO_COLOR and a non-terminal stdout)."""
+    from rich.console import Console
+
     return Console(file=sys.stdout, soft_wrap=False, highlight=False)
 
 
 def stderr_console() -> Console:
     """Rich console on stderr, for progress and summaries."""
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False)
 
 
@@ -69,6 +79,8 @@ def emit_rows(rows: Sequence[Mapping[str, object]], columns: Sequence[str], fmt:
         for row in rows:
             writer.writerow([neutralise_cell(_cell(row.get(c))) for c in columns])
     else:
+        from rich.table import Table
+
         table = Table(title=title, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")

@@ -1,12 +1,11 @@
-"""The ``report`` command: a self-contained HTML page of the store."""
+"""The ``report`` command: a self-contained HTML page of the store (:mod:`factdb.report`, imported
+when the command runs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-
-from factdb.report import write_report
 
 from .render import parse_date_option
 from .state import state
@@ -35,6 +34,8 @@ def report(
 
     Example: factdb report -o dam.html --since 2026-03-14 --speaker "Dariusz Lenk"
     """
+    from factdb.report import write_report
+
     written = write_report(
         state(ctx).store(),
         output,

@@ -1,4 +1,8 @@
-"""``factdb add``, ``factdb extract`` and ``factdb sources``: getting reports in, and seeing them."""
+"""``factdb add``, ``factdb extract`` and ``factdb sources``: getting reports in, and seeing them.
+
+``add`` and ``extract`` import the extraction and ingest pipeline when they run, so that every
+other command starts without it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,7 @@ import sys
 from enum import Enum
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from factdb.extract import extract_claims
-from factdb.ingest import add_sources, to_document
 from factdb.models import SourceMeta
 from factdb.queries import list_sources
 from factdb.sources import MAX_SOURCE_BYTES, iter_sources
@@ -55,6 +56,10 @@ def add(
 
     Example: factdb add samples/articles/ --outlet "Example Wire"
     """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from factdb.ingest import add_sources
+
     store = state(ctx).store()
     errors: list[str] = []
     console = stderr_console()
@@ -105,6 +110,9 @@ def extract(
 
     Example: factdb extract article.txt --json
     """
+    from factdb.extract import extract_claims
+    from factdb.ingest import to_document
+
     errors: list[str] = []
     raws = list(
         iter_sources(

@@ -1,7 +1,8 @@
 """Reading the store: sources, claims, one claim's history, contradictions, statistics, matches.
 
 Each function takes an open :class:`factdb.store.Store` and returns plain values; the CLI renders
-them, :mod:`factdb.export` writes them.
+them, :mod:`factdb.export` writes them.  The matcher (rapidfuzz, the normalizer and the store's
+retrieval index) is imported by the two readers that match, so the other commands start without it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from factdb import track
 from factdb.errors import NoSuchClaim
-from factdb.match import find_matches
 from factdb.models import (
     ClaimHistory,
     ClaimStatus,
@@ -25,11 +25,9 @@ from factdb.models import (
     SpeakerKind,
     Stance,
 )
-from factdb.normalize import normalize_claim, split_polarity
 from factdb.store import Store
 from factdb.store.codec import quantities_from_json
 from factdb.store.facts import claim_facts, claims_facts
-from factdb.store.index import StoreIndex
 from factdb.store.schema import (
     Claim,
     ClaimRelation,
@@ -532,6 +530,10 @@ def match_text(store: Store, text: str, *, limit: int = 10) -> list[MatchResult]
 
 
 def _match(session: Session, text: str, *, limit: int) -> list[MatchResult]:
+    from factdb.match import find_matches
+    from factdb.normalize import normalize_claim, split_polarity
+    from factdb.store.index import StoreIndex
+
     positive, stance = split_polarity(text)
     query = normalize_claim(positive)
     index = StoreIndex(session)

@@ -68,3 +68,24 @@ def test_output_into_a_closed_pipe_is_quiet(tmp_path):
         shell=True, capture_output=True, text=True, timeout=120,
     )
     assert "Traceback" not in pipeline.stderr and "BrokenPipe" not in pipeline.stderr
+
+
+#: Imported only by the verbs that need them: migrating, matching, adding, reporting, drawing tables.
+HEAVY = ("alembic", "rapidfuzz", "factdb.ingest", "factdb.extract", "factdb.report", "jinja2", "rich")
+
+
+def imported_by(*args: str, db: str) -> set[str]:
+    """The modules a real ``factdb`` process imports for this command (``python -X importtime``)."""
+    ran = subprocess.run([sys.executable, "-X", "importtime", "-m", "factdb", "--db", db, *args],
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    return {line.rsplit("|", 1)[-1].strip() for line in ran.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_reading_an_up_to_date_store_imports_neither_alembic_nor_the_matcher_nor_the_pipeline(db_url):
+    factdb("add", "-", db=db_url, input="The council approved the plan on Monday, chairman Edvard Lusk said.\n")
+    for args in (["stats"], ["show", "1"], ["history", "1", "--format", "json"]):
+        imported = imported_by(*args, db=db_url)
+        assert "factdb.store.migrate" in imported and "factdb.queries" in imported
+        assert not {name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY}, args
+    assert {"rapidfuzz", "rich"} <= imported_by("match", "the council approved", db=db_url)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -40,15 +37,6 @@ def test_revisions_read_without_alembic_are_alembics_own():
         rev: () if down is None else (down,) if isinstance(down, str) else tuple(down) for rev, down in parents.items()
     }
     assert [migrate.head_revision()] == scripts.get_heads()
-
-
-def test_a_command_on_an_up_to_date_store_does_not_import_alembic(db_url):
-    open_store(db_url).close()  # new: migrated, which needs Alembic
-    command = [sys.executable, "-X", "importtime", "-m", "factdb", "--db", db_url, "stats"]
-    ran = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert ran.returncode == 0, ran.stderr
-    imported = {line.rsplit("|", 1)[-1].strip() for line in ran.stderr.splitlines() if line.startswith("import time:")}
-    assert "factdb.store.migrate" in imported and "alembic" not in imported
 
 
 def test_alembic_folder_is_not_a_package():
