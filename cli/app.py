@@ -88,12 +88,17 @@ def main_options(
         "Default: a SQLite file in your data directory.",
         show_envvar=True,
     ),
+    read_only: bool = typer.Option(
+        False, "--read-only", help="Open the store for reading only; commands that write exit 1. "
+        "Automatic when the SQLite file or its folder is not writable.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Track factual claims across news sources."""
     current = state(ctx)
     current.db_url = db_url
+    current.read_only = read_only
     current.debug = debug
 
 

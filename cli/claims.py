@@ -227,7 +227,7 @@ def review(
     from factdb.curate import review_claim
 
     changes = review_claim(
-        state(ctx).store(), claim_id, ClaimStatus(status.value), reviewer=reviewer, note=note, url=url,
+        state(ctx).writable_store(), claim_id, ClaimStatus(status.value), reviewer=reviewer, note=note, url=url,
         reviewed_at=parse_date_option(date, "--date"),
     )
     typer.echo(f"claim {claim_id}: {status.value}" + ("" if changes else " (status unchanged)"), err=True)
@@ -245,7 +245,7 @@ def merge(
     """
     from factdb.curate import merge_claims
 
-    kept = merge_claims(state(ctx).store(), keep, other, reviewer=reviewer)
+    kept = merge_claims(state(ctx).writable_store(), keep, other, reviewer=reviewer)
     typer.echo(f"claim {other} merged into {kept} (undo: factdb unmerge {other})", err=True)
 
 
@@ -256,7 +256,7 @@ def unmerge(ctx: typer.Context, claim_id: int = typer.Argument(..., help="The cl
     """
     from factdb.curate import unmerge_claim
 
-    left = unmerge_claim(state(ctx).store(), claim_id)
+    left = unmerge_claim(state(ctx).writable_store(), claim_id)
     typer.echo(f"claim {claim_id} separated from {left}", err=True)
 
 

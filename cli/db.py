@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from factdb.store import migrate, open_engine
+from factdb.store import migrate
 from factdb.store.engine import describe
 
 from .state import state
@@ -18,7 +18,7 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Tar
 
     Example: factdb db upgrade
     """
-    engine = open_engine(state(ctx).db_url)
+    engine = state(ctx).engine()
     try:
         reached = migrate.upgrade(engine, revision)
         typer.echo(f"{describe(engine)}: schema at {reached}", err=True)
@@ -32,7 +32,7 @@ def downgrade(ctx: typer.Context, revision: str = typer.Argument("-1", help="Tar
 
     Example: factdb db downgrade base
     """
-    engine = open_engine(state(ctx).db_url)
+    engine = state(ctx).engine()
     try:
         reached = migrate.downgrade(engine, revision)
         typer.echo(f"{describe(engine)}: schema at {reached or 'base (empty)'}", err=True)
@@ -46,7 +46,7 @@ def current(ctx: typer.Context) -> None:
 
     Example: factdb db current
     """
-    engine = open_engine(state(ctx).db_url)
+    engine = state(ctx).engine()
     try:
         typer.echo(migrate.current_revision(engine) or "none")
     finally:
@@ -59,7 +59,7 @@ def check(ctx: typer.Context) -> None:
 
     Example: factdb db check && factdb add news/
     """
-    engine = open_engine(state(ctx).db_url)
+    engine = state(ctx).engine()
     try:
         found = migrate.schema_state(engine)
     finally:

@@ -60,7 +60,7 @@ def add(
 
     from factdb.ingest import add_sources
 
-    store = state(ctx).store()
+    store = state(ctx).writable_store()
     errors: list[str] = []
     console = stderr_console()
     raws = iter_sources(

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 
 import typer
 
-from factdb.store import Store, open_store
+from sqlalchemy import Engine
+
+from factdb.store import Store, open_engine, open_store
+from factdb.store.engine import require_writable
 
 
 @dataclass
@@ -15,13 +18,24 @@ class CliState:
 
     db_url: str | None = None
     debug: bool = False
+    read_only: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         """The store, opened (and migrated when new) on first use."""
         if self._store is None:
-            self._store = open_store(self.db_url)
+            self._store = open_store(self.db_url, read_only=self.read_only)
         return self._store
+
+    def writable_store(self) -> Store:
+        """The store, for a command that writes: a read-only store is refused before any work."""
+        store = self.store()
+        require_writable(store.engine)
+        return store
+
+    def engine(self) -> Engine:
+        """An engine on the store without checking its schema (for the ``db`` verbs); the caller disposes it."""
+        return open_engine(self.db_url, read_only=self.read_only)
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -24,6 +24,10 @@ class StoreUnavailable(FactdbError):
     """The database URL is invalid or the server does not answer."""
 
 
+class StoreReadOnly(FactdbError):
+    """A command that writes, on a store opened read-only (asked for, or its file is not writable)."""
+
+
 class StoreOutOfDate(FactdbError):
     """The store's schema is behind (or ahead of) this version of factdb."""
 

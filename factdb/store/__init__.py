@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from factdb.store import migrate
-from factdb.store.engine import check_connection, create_store_engine, describe, read_session, run_write
+from factdb.store.engine import check_connection, create_store_engine, describe, is_read_only, read_session, run_write
 
 T = TypeVar("T")
 
@@ -26,6 +26,11 @@ class Store:
     def url(self) -> str:
         """The store's URL without password."""
         return describe(self.engine)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the store was opened read-only: :meth:`write` raises :class:`factdb.errors.StoreReadOnly`."""
+        return is_read_only(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -53,13 +58,14 @@ class Store:
         self.close()
 
 
-def open_store(url: str | None = None, *, migrate_new: bool = True) -> Store:
+def open_store(url: str | None = None, *, migrate_new: bool = True, read_only: bool = False) -> Store:
     """Open the store at ``url`` (or ``$FACTDB_DATABASE_URL``, or the default SQLite file).
 
     A new empty store is migrated to the current schema; a store whose schema differs raises
     :class:`factdb.errors.StoreOutOfDate`; an unreachable one :class:`factdb.errors.StoreUnavailable`.
+    ``read_only`` opens it for reading only (so does a SQLite file that cannot be written).
     """
-    engine = create_store_engine(url)
+    engine = create_store_engine(url, read_only=read_only)
     try:
         check_connection(engine)
         if migrate_new:
@@ -70,9 +76,9 @@ def open_store(url: str | None = None, *, migrate_new: bool = True) -> Store:
     return Store(engine)
 
 
-def open_engine(url: str | None = None) -> Engine:
+def open_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     """An engine for the store at ``url`` that is reachable, without checking its schema (for ``db`` verbs)."""
-    engine = create_store_engine(url)
+    engine = create_store_engine(url, read_only=read_only)
     try:
         check_connection(engine)
     except BaseException:

@@ -4,6 +4,12 @@ SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for writes
 shared/PITFALLS.md: a deferred transaction that later writes fails at once with "database is
 locked" in WAL mode).  Writes are retried with backoff on lock and serialization failures, so a
 user never sees them.
+
+A store can be opened read-only: asked for (``read_only=True``, or ``?mode=ro`` in a SQLite URL),
+or because the SQLite file or its folder is not writable (a read-only mount, a 0444 file).  SQLite
+then opens the file with ``mode=ro``, and with ``immutable=1`` where it may not create the WAL's
+``-shm``/``-wal`` files; PostgreSQL sessions get ``default_transaction_read_only``.  Every write
+raises :class:`StoreReadOnly` before touching the store.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote, unquote
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
@@ -23,7 +30,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from factdb.errors import StoreUnavailable
+from factdb.errors import StoreReadOnly, StoreUnavailable
 
 ENV_DATABASE_URL = "FACTDB_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -59,22 +66,47 @@ def resolve_database_url(url: str | None = None) -> URL:
     return parsed
 
 
-def create_store_engine(url: str | URL | None = None) -> Engine:
-    """An engine for the store at ``url`` (see :func:`resolve_database_url`), configured for factdb."""
+def create_store_engine(url: str | URL | None = None, *, read_only: bool = False) -> Engine:
+    """An engine for the store at ``url`` (see :func:`resolve_database_url`), configured for factdb.
+
+    With ``read_only`` (or when a SQLite file cannot be written) the engine only reads: see
+    :func:`is_read_only`.
+    """
     parsed = url if isinstance(url, URL) else resolve_database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, read_only=read_only)
+    if read_only:
+        options = " ".join(filter(None, [parsed.query.get("options"), READ_ONLY_OPTION]))
+        parsed = parsed.update_query_dict({"options": options})
     try:
         return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     except Exception as exc:  # a missing driver or a bad option in the URL
         raise StoreUnavailable(f"cannot use database URL {parsed.render_as_string(hide_password=True)}: {exc}") from None
 
 
-def _sqlite_engine(url: URL) -> Engine:
+#: What a read-only PostgreSQL engine adds to the connection's ``options``.
+READ_ONLY_OPTION = "-c default_transaction_read_only=on"
+
+
+def is_read_only(engine: Engine) -> bool:
+    """True when ``engine`` was opened read-only (SQLite ``mode=ro``, PostgreSQL read-only sessions)."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.query.get("mode") == "ro" or engine.url.query.get("immutable") == "1"
+    return READ_ONLY_OPTION in engine.url.query.get("options", "")
+
+
+def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
     database = url.database
+    # A SQLite URI written by the user (sqlite:///file:...?mode=ro&uri=true) is taken as it is.
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        asked = url.query.get("mode") == "ro" or url.query.get("immutable") == "1"
+        if read_only or asked or (path.exists() and not _writable(path)):
+            url = _read_only_url(path, url.difference_update_query(["mode", "immutable", "uri"]))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, poolclass=NullPool if database not in (None, "", ":memory:") else None)
+    writes = not is_read_only(engine)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
@@ -82,9 +114,10 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if writes:  # a read-only connection can set neither (and the file is WAL already)
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -95,8 +128,41 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+def _writable(path: Path) -> bool:
+    """True when this process may write the SQLite file and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_url(path: Path, url: URL) -> URL:
+    """The SQLite URI that reads the store at ``path`` without writing anything.
+
+    ``mode=ro`` reads through the WAL, which needs the ``-shm`` file: it uses the one there or
+    creates it.  Where this process cannot write, ``immutable=1`` is added when no changes wait in
+    the ``-wal`` file: SQLite then creates no file at all (a read-only folder cannot take one, and
+    one made read-only like the file would stop later writers) and reads the main file alone.
+    Changes waiting in the ``-wal`` without a ``-shm`` to read them through cannot be read here.
+    """
+    if not path.is_file():
+        raise StoreUnavailable(f"no store at {path} (opened read-only, so none is created)")
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    waiting = wal.exists() and wal.stat().st_size > 0
+    query = {"mode": "ro", "uri": "true"}
+    if not _writable(path):
+        if waiting and not shm.exists():
+            raise StoreUnavailable(
+                f"{wal} holds changes not yet in {path.name} and cannot be read without write access: "
+                "run a factdb command on the store once where it can be written"
+            )
+        if not waiting:
+            query["immutable"] = "1"
+    return url.set(database=f"file:{quote(str(path.absolute()))}").update_query_dict(query)
+
+
 def describe(engine: Engine) -> str:
-    """The store's URL as it can be shown to a user (no password)."""
+    """The store's URL as it can be shown to a user (no password; a SQLite URI as its file)."""
+    database = engine.url.database or ""
+    if engine.dialect.name == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{unquote(database.removeprefix('file:'))}"
     return engine.url.render_as_string(hide_password=True)
 
 
@@ -107,6 +173,15 @@ def check_connection(engine: Engine) -> None:
             connection.exec_driver_sql("SELECT 1")
     except DBAPIError as exc:
         raise StoreUnavailable(f"cannot open the store {describe(engine)}: {first_line(exc.orig)}") from None
+
+
+def require_writable(engine: Engine) -> None:
+    """Raise :class:`StoreReadOnly` when ``engine`` was opened read-only."""
+    if is_read_only(engine):
+        raise StoreReadOnly(
+            f"the store {describe(engine)} is open read-only (--read-only, or its file or folder is not "
+            "writable): this command writes"
+        )
 
 
 def first_line(error: BaseException | None) -> str:
@@ -139,7 +214,9 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = RE
 
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``.  Lock and serialization failures
     are retried with jittered exponential backoff; any other error propagates after rollback.
+    Raises :class:`StoreReadOnly` at once when the store was opened read-only.
     """
+    require_writable(engine)
     delay = 0.02
     for attempt in range(retries + 1):
         try:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from factdb.errors import StoreOutOfDate, StoreUnavailable
-from factdb.store.engine import describe, first_line
+from factdb.errors import StoreOutOfDate, StoreReadOnly, StoreUnavailable
+from factdb.store.engine import describe, first_line, is_read_only, require_writable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -148,6 +148,7 @@ def _locked(engine: Engine) -> Iterator[Connection]:
 def _run(engine: Engine, action: str, *args, check=None) -> None:
     """Run the Alembic command named ``action`` under the migration lock; ``check(connection)``
     first, if given."""
+    require_writable(engine)
     from alembic import command
 
     config = alembic_config()
@@ -212,6 +213,8 @@ def ensure_current(engine: Engine) -> None:
     if state.up_to_date:
         return
     if state.current is None:
+        if is_read_only(engine):
+            raise StoreReadOnly(f"{describe(engine)} holds no factdb store, and opened read-only none is created")
         # Another process may be creating the same new store: decide again under the lock.
         _run(engine, "upgrade", "head", check=_still_empty)
         return
