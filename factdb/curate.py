@@ -56,8 +56,8 @@ def review_claim(
         before = claim_facts(session, target)
         session.execute(
             insert(_reviews).values(
-                claim_id=target, status=status.value, reviewer=reviewer, note=note, url=url,
-                reviewed_at=reviewed_at, recorded_at=now,
+                claim_id=target, origin_claim_id=target, status=status.value, reviewer=reviewer, note=note,
+                url=url, reviewed_at=reviewed_at, recorded_at=now,
             )
         )
         facts = claim_facts(session, target)

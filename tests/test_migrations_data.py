@@ -89,6 +89,22 @@ def test_down_one_revision_and_up_again_keeps_every_row(db_url, step):
     _check_step(db_url, *step)
 
 
+def test_0002_gives_every_stored_review_its_claim_as_origin(db_url):
+    _fill(db_url)
+    engine = open_engine(db_url)
+    try:
+        assert migrate.downgrade(engine, "0001") == "0001"
+        with engine.begin() as connection:  # a verdict whose claim was merged away since
+            connection.execute(text("UPDATE reviews SET claim_id = (SELECT max(id) FROM claims)"))
+            reviews = connection.execute(text("SELECT id, claim_id FROM reviews ORDER BY id")).all()
+        assert reviews and migrate.upgrade(engine, "0002") == "0002"
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT id, origin_claim_id FROM reviews ORDER BY id")).all()
+        assert found == reviews
+    finally:
+        engine.dispose()
+
+
 _SYNTHETIC = '''"""synthetic revision for the migration tests"""
 import sqlalchemy as sa
 from alembic import op
@@ -113,7 +129,7 @@ def downgrade() -> None:
 
 
 def test_the_step_check_catches_nothing_on_a_synthetic_next_revision(db_url, tmp_path, monkeypatch):
-    """Until factdb has a second revision, run the step check on a made-up one (a column and a table)."""
+    """The step check on a made-up next revision too (a column and a table the parent cannot hold)."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.migrations_directory(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
     head = migrate.head_revision()

@@ -200,6 +200,8 @@ class Review(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    # The claim the verdict was given on: a merge moves claim_id, an unmerge moves it back.
+    origin_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     reviewer: Mapped[str] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
