@@ -73,8 +73,8 @@ def review_claim(
 def merge_claims(store: Store, keep_id: int, merge_id: int, *, reviewer: str = "reviewer", now: datetime | None = None) -> int:
     """Merge claim ``merge_id`` into ``keep_id`` (they state one proposition); return ``keep_id``.
 
-    The merged claim's mentions move to the kept claim and it leaves the retrieval index; its id
-    keeps answering (it resolves to the kept claim) until :func:`unmerge_claim` undoes this.
+    The merged claim's mentions and verdicts move to the kept claim and it leaves the retrieval
+    index; its id keeps answering (it resolves to the kept claim) until :func:`unmerge_claim` undoes this.
     """
     now = now or datetime.now(timezone.utc)
 
@@ -100,7 +100,8 @@ def merge_claims(store: Store, keep_id: int, merge_id: int, *, reviewer: str = "
 
 
 def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -> int:
-    """Undo a merge: claim ``claim_id`` gets back the mentions it had; return the claim it left."""
+    """Undo a merge: claim ``claim_id`` gets back the mentions and reviewer verdicts it had, and
+    both claims' statuses are recomputed; return the claim it left."""
     now = now or datetime.now(timezone.utc)
 
     def work(session: Session) -> int:
@@ -116,9 +117,8 @@ def unmerge_claim(store: Store, claim_id: int, *, now: datetime | None = None) -
         # Its own mentions come back, and those of claims merged into it before (2 into 1, then
         # 1 into 3: unmerging 1 brings back 2's mentions too, as 2 still resolves to 1).
         members = _merged_under(session, claim_id)
-        session.execute(
-            update(_mentions).where(_mentions.c.origin_claim_id.in_(members)).values(claim_id=claim_id)
-        )
+        for table in (_mentions, _reviews):
+            session.execute(update(table).where(table.c.origin_claim_id.in_(members)).values(claim_id=claim_id))
         session.execute(update(_claims).where(_claims.c.id == claim_id).values(merged_into_id=None))
         tokens = session.execute(select(_claims.c.tokens).where(_claims.c.id == claim_id)).scalar_one()
         add_postings(session, claim_id, tokens.split())

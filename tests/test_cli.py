@@ -147,6 +147,16 @@ def test_merge_and_unmerge(loaded):
     assert f"claim {other}:" in run(loaded, "show", str(other)).stdout
 
 
+def test_unmerge_gives_back_the_verdict_given_on_the_unmerged_claim(loaded):
+    keep, other = (row["id"] for row in json.loads(run(loaded, "claims", "--format", "json", "-n", "2").stdout))
+    run(loaded, "review", str(other), "--status", "false", "--reviewer", "Desk A")
+    run(loaded, "merge", str(keep), str(other))
+    assert "status: false" in run(loaded, "show", str(keep)).stdout
+    run(loaded, "unmerge", str(other))
+    assert "status: false" in run(loaded, "show", str(other)).stdout
+    assert "status: false" not in run(loaded, "show", str(keep)).stdout
+
+
 def test_match_explains_opposite_stance(loaded):
     out = json.loads(run(loaded, "match", "Corvath Hydro did not ignore repeated safety warnings about the dam",
                          "--format", "json").stdout)

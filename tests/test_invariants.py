@@ -27,7 +27,7 @@ from factdb.models import ClaimStatus, Document, SourceMeta
 from factdb.queries import list_claims
 from factdb.store import open_store
 from factdb.store.integrity import verify_store
-from factdb.store.schema import Claim, ClaimRelation, Mention
+from factdb.store.schema import Claim, ClaimRelation, ClaimStatusEvent, Mention
 
 from .corpus import make_corpus, store_signature
 
@@ -279,4 +279,42 @@ def test_unmerging_a_claim_brings_back_the_mentions_of_claims_merged_into_it(sto
     unmerge_claim(store, one)
     assert _mentions_of(store, one) == ["affirms", "affirms"] and _mentions_of(store, three) == ["affirms"]
     unmerge_claim(store, two)
+    assert verify_store(store) == []
+
+
+def _status(store, claim_id: int) -> ClaimStatus | None:
+    return next(c.status for c in list_claims(store, limit=None) if c.claim_id == claim_id)
+
+
+def test_unmerge_gives_a_verdict_back_to_the_claim_it_was_given_on(store):
+    a, b = (
+        _only_claim(store, add_document(store, _document(text, day)).source_id)
+        for day, text in enumerate(_CURATION_POOL[:2])
+    )
+    review_claim(store, a, ClaimStatus.FALSE, reviewer="desk", reviewed_at=datetime(2026, 3, 5, tzinfo=timezone.utc))
+    merge_claims(store, b, a)
+    assert _status(store, b) is ClaimStatus.FALSE
+    unmerge_claim(store, a)
+    assert _status(store, a) is ClaimStatus.FALSE and _status(store, b) is ClaimStatus.REPORTED
+    events = ClaimStatusEvent.__table__
+    with store.read() as session:
+        last = session.execute(
+            select(events.c.status, events.c.cause).where(events.c.claim_id == b).order_by(events.c.id.desc()).limit(1)
+        ).one()
+    assert tuple(last) == ("reported", "unmerge")
+    assert verify_store(store) == []
+
+
+def test_unmerge_gives_back_the_verdicts_of_claims_merged_into_the_unmerged_one(store):
+    a, b, c = (
+        _only_claim(store, add_document(store, _document(text, day)).source_id)
+        for day, text in enumerate(_CURATION_POOL[:3])
+    )
+    review_claim(store, c, ClaimStatus.RETRACTED, reviewer="desk", reviewed_at=datetime(2026, 3, 5, tzinfo=timezone.utc))
+    merge_claims(store, a, c)
+    merge_claims(store, b, a)
+    unmerge_claim(store, a)  # c still resolves to a: its verdict comes back with it
+    assert _status(store, a) is ClaimStatus.RETRACTED and _status(store, b) is ClaimStatus.REPORTED
+    unmerge_claim(store, c)
+    assert _status(store, c) is ClaimStatus.RETRACTED and _status(store, a) is ClaimStatus.REPORTED
     assert verify_store(store) == []
