@@ -12,6 +12,8 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,28 @@ def test_store_in_a_read_only_folder_is_read_without_creating_any_file(as_a_user
     assert [p.name for p in locked_folder.iterdir()] == ["store.db"], "no -wal or -shm left behind"
     for args in write_verbs(claims[0]["id"], claims[1]["id"]):
         assert "not writable" in refused("--db", str(path), *args)
+
+
+#: As root, drop the capabilities that let root write any file (the kernel then checks the mode bits).
+WITHOUT_DAC_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root without setpriv writes any file")
+def test_a_real_process_reads_a_store_in_a_read_only_folder_and_refuses_to_write(locked_folder):
+    path = locked_folder / "store.db"
+    ok("--db", str(path), "add", "-", input=ONE_SOURCE)
+    lock(locked_folder)
+    prefix = WITHOUT_DAC_OVERRIDE if os.geteuid() == 0 else []
+
+    def factdb(*args: str) -> subprocess.CompletedProcess:
+        command = [*prefix, sys.executable, "-m", "factdb", "--db", str(path), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, input="")
+
+    stats = factdb("stats", "--format", "json")
+    assert stats.returncode == 0 and json.loads(stats.stdout)["sources"] == 1, stats.stderr
+    added = factdb("add", "-")
+    assert added.returncode == 1 and added.stderr.count("\n") == 1 and "not writable" in added.stderr, added.stderr
+    assert [p.name for p in locked_folder.iterdir()] == ["store.db"]
 
 
 def test_read_only_file_in_a_writable_folder_is_read_and_stays_writable_after(as_a_user, tmp_path):
