@@ -160,3 +160,107 @@ def test_synonyms_on_one_side_are_not_antonyms():
     assert rel.kind is not RelationKind.CONTRADICTS
     rel = relate(nc("Unemployment rose sharply in March"), nc("Unemployment dropped sharply in March"))
     assert rel.contradiction is ContradictionKind.ANTONYM
+
+
+# --- predicates: the same arguments with another verb are another claim ---------------------
+
+_COUNCIL = "the compensation plan for displaced families of the Velmira Dam breach on Monday"
+
+
+def _passes_fuzzy_threshold(a, b):
+    from factdb.relate import SAME_THRESHOLD, similarity
+
+    return similarity(a, b) >= SAME_THRESHOLD
+
+
+def test_expected_to_vote_does_not_swallow_rejected():
+    # samples 05 vs 07: the wording alone scores above SAME_THRESHOLD.
+    a = nc(
+        "The regional council is expected to vote on a compensation plan for displaced families on Monday."
+    )
+    b = nc("The regional council rejected the compensation plan for displaced families on Monday")
+    assert _passes_fuzzy_threshold(a, b)
+    rel = relate(a, b)
+    assert (rel.kind, rel.reason) == (
+        RelationKind.RELATED,
+        "same arguments, different predicates: expected vs rejected",
+    )
+    assert relate(b, a).kind is RelationKind.RELATED
+
+
+def test_approved_and_rejected_on_the_same_arguments_still_contradict():
+    rel = relate(
+        nc(f"The regional council approved {_COUNCIL}"), nc(f"The regional council rejected {_COUNCIL}")
+    )
+    assert rel.contradiction is ContradictionKind.ANTONYM
+
+
+def test_a_hedged_statement_of_the_same_predicate_is_the_same_claim():
+    a, b = (
+        nc(f"The regional council is expected to reject {_COUNCIL}"),
+        nc(f"The regional council rejected {_COUNCIL}"),
+    )
+    assert relate(a, b).kind is RelationKind.SAME_AS
+
+
+def test_arrested_is_not_questioned():
+    tail = (
+        "the mayor of Dunrask over the missing inspection reports of the Velmira Dam and its spillway gates"
+    )
+    a, b = nc(f"Police arrested {tail}"), nc(f"Police questioned {tail}")
+    assert _passes_fuzzy_threshold(a, b)
+    assert relate(a, b).kind is RelationKind.RELATED
+
+
+def test_killed_forty_is_not_a_numeric_contradiction_of_injured_forty_five():
+    a = nc("The missile strike on the railway station in central Kharkiv killed 40 people on Friday")
+    b = nc("The missile strike on the railway station in central Kharkiv injured 45 people on Friday")
+    rel = relate(a, b)
+    assert rel.kind is RelationKind.RELATED and rel.reason.startswith("same arguments, different predicates")
+
+
+def test_synonyms_of_one_class_and_forms_of_one_verb_are_not_another_predicate():
+    from factdb.relate import predicate_swap
+
+    tail = "to 5.2 percent in the Ostel valley in March, the regional statistics office said"
+    assert predicate_swap(nc(f"Unemployment rose {tail}"), nc(f"Unemployment increased {tail}")) is None
+    a = nc("A man in a red jacket and a black hat wearing a sports uniform on the field")
+    b = nc("A man in a red jacket and a black hat has worn a sports uniform on the field")
+    assert relate(a, b).kind is RelationKind.SAME_AS
+
+
+def test_a_reworded_paraphrase_with_another_verb_stays_the_same_claim():
+    # Other words differ besides the verb: a rewording (MRPC), left to the fuzzy threshold.
+    a = nc(
+        "Seattle deputy police chief Clark Kimerer said the exercise went well with the system linking agencies"
+    )
+    b = nc(
+        "Deputy police chief Clark Kimerer said the exercise went well with the system connecting the agencies"
+    )
+    assert relate(a, b).kind is relate(b, a).kind
+
+
+_SUBJECTS = st.sampled_from(["The regional council", "Police in Dunrask", "Corvath Hydro", "A man"])
+_PREDICATES = st.sampled_from(
+    ["rejected", "approved", "is expected to vote on", "questioned", "has accepted", "is debating",
+     "debated", "postponed", "was playing", "increased", "rose", "wore", "worn", "delays", "banned"]
+)  # fmt: skip
+_OBJECTS = st.sampled_from(
+    ["the compensation plan for displaced families on Monday", "the eastern wall of the dam after the breach",
+     "a water-pressure alarm on the eastern wall two days before the breach", "40 people in Kharkiv"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SUBJECTS, _PREDICATES, _PREDICATES, _OBJECTS)
+def test_predicate_rule_is_symmetric(subject, p, q, obj):
+    from factdb.relate import predicate_swap
+
+    a, b = nc(f"{subject} {p} {obj}"), nc(f"{subject} {q} {obj}")
+    swap = predicate_swap(a, b)
+    assert (swap is None) == (predicate_swap(b, a) is None)
+    if swap is not None:
+        assert predicate_swap(b, a) == swap[::-1]
+    assert (relate(a, b).kind is RelationKind.SAME_AS) == (relate(b, a).kind is RelationKind.SAME_AS)
+    if p == q:
+        assert swap is None
