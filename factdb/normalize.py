@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from factdb.models import NormalizedClaim, Quantity, Stance
-from factdb.quantities import find_quantities
+from factdb.quantities import find_quantities, find_years
 
 __all__ = [
     "NUM",
@@ -340,8 +340,9 @@ def normalize_claim(
     """Reduce a proposition (or a raw sentence) to the :class:`NormalizedClaim` that matching compares.
 
     ``quantities`` and ``entities`` from extraction are kept as given; when empty they are found
-    in ``proposition`` (:func:`extract_quantities`: figures and years).  Never raises; idempotent
-    on ``text``.
+    in ``proposition`` (:func:`extract_quantities`).  ``numbers`` always carries the years of
+    ``proposition``, which extraction leaves out: a year is no figure to contradict, but another
+    year is another event (:func:`factdb.relate.relate`).  Never raises; idempotent on ``text``.
 
     >>> a = normalize_claim("Putin had rejected the US peace plan")
     >>> b = normalize_claim("Putin rejected the US peace plan")
@@ -349,7 +350,11 @@ def normalize_claim(
     (True, 'putin accept the us peace plan')
     """
     clean = _strip_attribution(_strip_social(split_polarity(proposition)[0]))
-    numbers = tuple(quantities) if quantities else find_quantities(clean, years=True)
+    if quantities:
+        given = {q.value for q in quantities}
+        numbers = (*quantities, *(y for y in find_years(clean) if y.value not in given))
+    else:
+        numbers = find_quantities(clean, years=True)
     ents = tuple(entities) if entities else extract_entities(clean)
     masked = _mask(clean)
     words = [w for w in _words(masked) if w not in NEGATIONS and w not in HEDGES and w not in AUXILIARIES]

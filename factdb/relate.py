@@ -149,6 +149,7 @@ def numeric_change(
       the later statement -> UPDATES (a toll revised upward over days);
     - otherwise (same day, unknown times, or a later figure lower) -> CONTRADICTS.
     """
+    a_numbers, b_numbers = _figures(a_numbers), _figures(b_numbers)  # a year is no figure
     agree, _ = numbers_agree(a_numbers, b_numbers)
     if agree:
         return RelationKind.SAME_AS
@@ -184,7 +185,8 @@ def relate(
       (:func:`predicate_swap`);
     - same wording, figures agree -> SAME_AS;
     - same wording, same measure, figures differ -> CONTRADICTS / NUMERIC (or UPDATES);
-    - same wording, another year ("in 2016" vs "in 2020") -> RELATED: another event, not a contradiction;
+    - same wording, another year ("in 2016" vs "in 2020") -> RELATED: another event, not a contradiction
+      (years are never compared as figures, and a year stated on one side only does not count);
     - same wording, figures that cannot be aligned -> RELATED.
     """
     sim = similarity(a, b) if score is None else score
@@ -218,14 +220,18 @@ def relate(
             None,
             f"same arguments, different predicates: {predicates[0]} vs {predicates[1]}",
         )
-    agree, pair = numbers_agree(a.numbers, b.numbers)
+    years_a, years_b = [q for q in a.numbers if _is_year(q)], [q for q in b.numbers if _is_year(q)]
+    values_a, values_b = {q.value for q in years_a}, {q.value for q in years_b}
+    if years_a and years_b and values_a != values_b:
+        x = next((q for q in years_a if q.value not in values_b), years_a[0])
+        y = next((q for q in years_b if q.value not in values_a), years_b[0])
+        return Relation(RelationKind.RELATED, None, f"similar wording, different years: {x.text} vs {y.text}")
+    agree, pair = numbers_agree(_figures(a.numbers), _figures(b.numbers))
     if agree:
         return Relation(RelationKind.SAME_AS, None, "same proposition")
     if pair is None:
         return Relation(RelationKind.RELATED, None, "similar wording, different figures")
     x, y = pair
-    if _is_year(x) and _is_year(y):
-        return Relation(RelationKind.RELATED, None, f"similar wording, different years: {x.text} vs {y.text}")
     if x.counted and y.counted and stem(x.counted) != stem(y.counted):
         return Relation(
             RelationKind.RELATED, None, f"similar wording, different measures: {x.counted} vs {y.counted}"
@@ -380,6 +386,11 @@ def _is_year(q: Quantity) -> bool:
         and 1800 <= q.value <= 2100
         and not (q.counted and (q.counted.endswith("s") or q.counted == "people"))
     )
+
+
+def _figures(numbers: Sequence[Quantity]) -> list[Quantity]:
+    """The figures among a claim's numbers: its years left out."""
+    return [q for q in numbers if not _is_year(q)]
 
 
 def _show(q: Quantity) -> str:

@@ -264,3 +264,56 @@ def test_predicate_rule_is_symmetric(subject, p, q, obj):
     assert (relate(a, b).kind is RelationKind.SAME_AS) == (relate(b, a).kind is RelationKind.SAME_AS)
     if p == q:
         assert swap is None
+
+
+# --- years: another year is another event, never a numeric contradiction ---------------------
+
+
+def _as_ingested(sentence):
+    """A claim as ingest builds it: extraction's figures (which leave years out) given."""
+    from factdb.quantities import find_quantities
+
+    return nc(sentence, quantities=find_quantities(sentence))
+
+
+def test_the_same_figure_in_another_year_is_another_event():
+    a = _as_ingested("Unemployment in Alabama fell to 4.1 percent in October 2019")
+    b = _as_ingested("Unemployment in Alabama fell to 4.1 percent in October 2020")
+    rel = relate(a, b)
+    assert (rel.kind, rel.reason) == (RelationKind.RELATED, "similar wording, different years: 2019 vs 2020")
+
+
+def test_another_toll_in_another_year_is_not_a_numeric_contradiction():
+    a = _as_ingested("A flood on the Ostel River killed 40 people in 2016")
+    b = _as_ingested("A flood on the Ostel River killed 45 people in 2020")
+    assert relate(a, b).kind is RelationKind.RELATED
+    c = _as_ingested("A flood on the Ostel River killed 45 people in 2016")
+    assert relate(a, c).contradiction is ContradictionKind.NUMERIC
+    later = relate(a, c, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
+    assert (later.kind, later.reason) == (RelationKind.UPDATES, "later figure: 40 -> 45 (people)")
+
+
+def test_a_year_stated_on_one_side_only_does_not_split_a_claim():
+    # Claims stored before years were kept have none: a new mention with its year still joins them.
+    from dataclasses import replace
+
+    a = _as_ingested("A flood on the Ostel River killed 40 people in 2016")
+    assert [q.text for q in a.numbers] == ["40", "2016"]
+    stored = replace(a, numbers=a.numbers[:1])
+    assert relate(a, stored).kind is relate(stored, a).kind is RelationKind.SAME_AS
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["", " in 2016", " in 2020", " in October 2019"]),
+    st.sampled_from(["", " in 2016", " in 2020", " in October 2019"]),
+    st.sampled_from(["40", "45", "about 40"]),
+    st.sampled_from(["40", "45", "4.1 percent of"]),
+)
+def test_years_decide_symmetrically(year_a, year_b, figure_a, figure_b):
+    a = _as_ingested(f"A flood on the Ostel River killed {figure_a} people{year_a}")
+    b = _as_ingested(f"A flood on the Ostel River killed {figure_b} people{year_b}")
+    ab, ba = relate(a, b), relate(b, a)
+    assert ab.kind is ba.kind
+    if year_a and year_b and year_a != year_b:
+        assert ab.kind is RelationKind.RELATED
