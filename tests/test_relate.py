@@ -317,3 +317,26 @@ def test_years_decide_symmetrically(year_a, year_b, figure_a, figure_b):
     assert ab.kind is ba.kind
     if year_a and year_b and year_a != year_b:
         assert ab.kind is RelationKind.RELATED
+
+
+def test_sample_council_claims_stay_apart_and_the_antonym_pair_contradicts():
+    """samples 05 / 06 / 07, as ingest normalizes them: whatever order they arrive in, "is expected
+    to vote on" neither swallows nor is swallowed by "approved" / "rejected"."""
+    from factdb.extract import extract
+    from tests.samples import COUNCIL_APPROVED, COUNCIL_REJECTED, SAMPLES
+
+    def council_claim(path, wanted):
+        (claim,) = [c for c in extract(path.read_text(encoding="utf-8")).claims if wanted in c.proposition]
+        return nc(claim.proposition, claim.quantities, claim.entities)
+
+    expected = extract(
+        "The regional council is expected to vote on a compensation plan for displaced families on Monday."
+    ).claims[0]  # the sentence of 05 (an HTML page)
+    assert expected.proposition in (SAMPLES / "05_ebn_operator-denies-warnings.html").read_text(encoding="utf-8")
+    vote = nc(expected.proposition, expected.quantities, expected.entities)
+    approved = council_claim(SAMPLES / "06_ledger_toll-rises-council-approves.txt", COUNCIL_APPROVED)
+    rejected = council_claim(SAMPLES / "07_courier_council-vote-dispute.txt", COUNCIL_REJECTED)
+    for a, b in ((vote, approved), (vote, rejected), (approved, vote), (rejected, vote)):
+        assert relate(a, b).kind is RelationKind.RELATED
+    assert relate(approved, rejected).contradiction is ContradictionKind.ANTONYM
+    assert relate(rejected, approved).contradiction is ContradictionKind.ANTONYM
