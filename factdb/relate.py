@@ -226,7 +226,11 @@ def relate(
         x = next((q for q in years_a if q.value not in values_b), years_a[0])
         y = next((q for q in years_b if q.value not in values_a), years_b[0])
         return Relation(RelationKind.RELATED, None, f"similar wording, different years: {x.text} vs {y.text}")
-    agree, pair = numbers_agree(_figures(a.numbers), _figures(b.numbers))
+    figures_a, figures_b = _figures(a.numbers), _figures(b.numbers)
+    if len(figures_a) != len(figures_b):  # "one man" is "a man", where the other claim says "a"
+        figures_a = [q for q in figures_a if not _is_one(q)]
+        figures_b = [q for q in figures_b if not _is_one(q)]
+    agree, pair = numbers_agree(figures_a, figures_b)
     if agree:
         return Relation(RelationKind.SAME_AS, None, "same proposition")
     if pair is None:
@@ -391,6 +395,11 @@ def _is_year(q: Quantity) -> bool:
 def _figures(numbers: Sequence[Quantity]) -> list[Quantity]:
     """The figures among a claim's numbers: its years left out."""
     return [q for q in numbers if not _is_year(q)]
+
+
+def _is_one(q: Quantity) -> bool:
+    """ "one man": the parser reads it as a figure, but it is no more than "a man"."""
+    return q.value == 1 and q.unit is None and not q.approximate
 
 
 def _show(q: Quantity) -> str:

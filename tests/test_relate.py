@@ -340,3 +340,10 @@ def test_sample_council_claims_stay_apart_and_the_antonym_pair_contradicts():
         assert relate(a, b).kind is RelationKind.RELATED
     assert relate(approved, rejected).contradiction is ContradictionKind.ANTONYM
     assert relate(rejected, approved).contradiction is ContradictionKind.ANTONYM
+
+
+def test_one_man_is_a_man_but_one_is_not_two():
+    one, a = nc("The flood in Pelin killed one man"), nc("The flood in Pelin killed a man")
+    assert relate(one, a).kind is relate(a, one).kind is RelationKind.SAME_AS
+    rel = relate(nc("The flood in Pelin destroyed 1 bridge"), nc("The flood in Pelin destroyed 2 bridges"))
+    assert rel.contradiction is ContradictionKind.NUMERIC
