@@ -12,7 +12,11 @@ Thresholds are chosen on train/dev splits and reported on test splits:
   precision/recall of SAME_AS on test.
 - SICK: the same rule for contradiction precision >= 0.9 on TRAIN+TRIAL (negation pulled out by
   ``split_polarity``: same proposition + opposite stance, or CONTRADICTS from relate); P/R on TEST.
-  The shipped threshold is the stricter of the two.
+  The shipped threshold is the stricter of the two.  Also on SICK: precision of "same claim"
+  (SAME_AS with the same stance) against the ENTAILMENT label, the decision a substituted
+  predicate ("sitting" / "running") used to spoil.
+- The predicate rule (``relate.predicate_swap``): on each set, the pairs it turned RELATED, by
+  gold label.
 - CheckThat! 2020 Task 2: ``LEXICAL_WEIGHT`` on train+dev; MAP@5 / MRR / P@1 on test beside BM25
   (k1=1.2, b=0.75, lowercase alphanumeric tokens, small stop list) on the same data; query time of
   ``find_matches`` beside brute-force ``rapidfuzz.process.extract`` over all claims.
@@ -66,7 +70,7 @@ def sick_rows(sets: tuple[str, ...]):
     for label, s1, s2 in datasets.sick(sets):
         (p1, st1), (p2, st2) = split_polarity(s1), split_polarity(s2)
         a, b = normalize_claim(p1), normalize_claim(p2)
-        rows.append((int(label == "CONTRADICTION"), a, b, similarity(a, b), st1 is not st2))
+        rows.append((label, a, b, similarity(a, b), st1 is not st2))
     return rows
 
 
@@ -74,8 +78,30 @@ def contradiction_decisions(rows, threshold: float) -> list[tuple[int, bool]]:
     out = []
     for gold, a, b, sim, opposite in rows:
         kind = relate(a, b, sim, same_threshold=threshold).kind
-        out.append((gold, (kind is RelationKind.SAME_AS and opposite) or kind is RelationKind.CONTRADICTS))
+        out.append(
+            (
+                int(gold == "CONTRADICTION"),
+                (kind is RelationKind.SAME_AS and opposite) or kind is RelationKind.CONTRADICTS,
+            )
+        )
     return out
+
+
+def sick_same_decisions(rows, threshold: float) -> list[tuple[int, bool]]:
+    """SICK as a same-claim test: SAME_AS with the same stance, right when labelled ENTAILMENT."""
+    out = []
+    for label, a, b, sim, opposite in rows:
+        same = relate(a, b, sim, same_threshold=threshold).kind is RelationKind.SAME_AS
+        out.append((int(label == "ENTAILMENT"), same and not opposite))
+    return out
+
+
+PREDICATE_REASON = "same arguments, different predicates"
+
+
+def predicate_rule_effect(rows) -> Counter[str]:
+    """Gold labels of the pairs that ``relate`` made RELATED for their predicates."""
+    return Counter(str(gold) for gold, a, b, *_ in rows if relate(a, b).reason.startswith(PREDICATE_REASON))
 
 
 def precision_recall(decisions: Iterable[tuple[int, bool]]) -> tuple[float, float, int]:
@@ -353,10 +379,29 @@ def main() -> None:
         ("MRPC train", train, same_decisions),
         ("SICK TEST", sick_test, contradiction_decisions),
         ("SICK TRAIN+TRIAL", sick_tune, contradiction_decisions),
+        ("SICK TEST", sick_test, sick_same_decisions),
+        ("SICK TRAIN+TRIAL", sick_tune, sick_same_decisions),
     ):
         p, r, k = precision_recall(decide(rows, SAME_THRESHOLD))
-        what = "SAME_AS" if decide is same_decisions else "contradiction"
+        what = {
+            same_decisions: "SAME_AS",
+            contradiction_decisions: "contradiction",
+            sick_same_decisions: "SAME_AS, same stance (gold: ENTAILMENT)",
+        }[decide]
         out.append(f"| {name} | {what} | {p:.3f} | {r:.3f} | {k} | {len(rows)} |")
+    out.append("")
+    out.append("### Pairs the predicate rule made RELATED (`relate.predicate_swap`), by gold label\n")
+    out.append("| set | pairs | gold labels |")
+    out.append("|---|---|---|")
+    for name, rows in (
+        ("MRPC test", test),
+        ("MRPC train", train),
+        ("SICK TEST", sick_test),
+        ("SICK TRAIN+TRIAL", sick_tune),
+    ):
+        effect = predicate_rule_effect(rows)
+        labels = ", ".join(f"{label}: {n}" for label, n in sorted(effect.items())) or "-"
+        out.append(f"| {name} | {sum(effect.values())} | {labels} |")
     out.append("")
     checkthat(out)
     checkthat2021(out)
@@ -377,4 +422,3 @@ def _defaults() -> str:
 
 if __name__ == "__main__":
     main()
-

@@ -7,7 +7,9 @@ The pipeline of :func:`normalize_claim`:
 1. leftover negation rewritten away as :func:`split_polarity` does ("no man" -> "a man");
    NFKC, typographic quotes and dashes unified, URLs and ``pic.twitter.com`` links removed,
    ``@handles`` and ``#CamelCaseTags`` turned into words ("@IlhanMN" -> "Ilhan MN");
-2. numbers found (``"4.1%"``, ``"1,000"``, ``"$3 million"``, ``"twenty"``) and masked as ``<num>``;
+2. numbers masked as ``<num>`` (``"4.1%"``, ``"1,000"``, ``"$3 million"``, ``"twenty"``, and
+   dates and times too); the figures themselves are read by :mod:`factdb.quantities`, the one
+   number parser, which leaves dates, times, ages and labels out and keeps years apart;
 3. a framing attribution of a raw sentence dropped ("..., the Kremlin said", "According to X, ...");
    lower-cased; hedges (``reportedly``, ``may``) and auxiliaries (``has``, ``had``, ``was``)
    dropped, so "Putin had not rejected the plan" and "Putin rejected the plan" have the same
@@ -37,6 +39,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from factdb.models import NormalizedClaim, Quantity, Stance
+from factdb.quantities import find_quantities, find_years
 
 __all__ = [
     "NUM",
@@ -88,22 +91,15 @@ _CONTRACTIONS = {
     "ain't": "is not",
 }
 
-# Number words: values, and whether they multiply what came before ("two hundred").
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-    if i >= 2
-}
-_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_APPROX_CUES = (
-    "about", "around", "approximately", "nearly", "almost", "roughly", "some", "over", "more than",
-    "at least", "up to", "close to", "upwards of", "as many as", "under", "less than", "fewer than",
-)  # fmt: skip
-_CURRENCIES = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+# Number words that the mask covers.  The mask only says where numbers are written, so that
+# ``text`` and ``tokens`` (and so stored claim keys) stay as they were; what a figure is worth is
+# read by factdb.quantities.
+_UNITS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
+_TENS = "thirty forty fifty sixty seventy eighty ninety".split()
+_SCALES = "hundred thousand million billion trillion".split()
 
 # Antonym predicates: (canonical, positive forms, negative forms).  Strict pairs with their
 # inflections only, never synonyms, so that equal ``antonym_text`` with different ``text`` means
@@ -188,7 +184,7 @@ _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _TAG = re.compile(r"[@#](\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NUMBER_WORDS = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen", "dozens"], key=len, reverse=True))
-_QUANTITY = re.compile(
+_NUMBER_MASK = re.compile(
     r"(?P<cur>[$£€¥])?\s?"
     r"(?:(?P<digits>(?<![\w.,])\d+(?:[.,]\d+)*(?![\w]))"
     rf"|(?P<words>\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}|one\b|and(?=[\s-]+(?:{_NUMBER_WORDS}))))*\b))"
@@ -196,7 +192,6 @@ _QUANTITY = re.compile(
     r"(?P<pct>\s?%|\s+per\s?cent\b)?",
     re.IGNORECASE,
 )
-_APPROX_BEFORE = re.compile(r"(?:" + "|".join(_APPROX_CUES) + r")\s*$", re.IGNORECASE)
 _WORD = re.compile(r"<num>|[^\W_]+")
 _ENTITY = re.compile(r"\b(?:[A-Z][\w'.&-]*|[A-Z]{2,})(?:\s+(?:of|de|the|for|and)?\s*(?:[A-Z][\w'.&-]*))*")
 _NEG_CONTRACTION = re.compile(r"(\w)n ?'t\b", re.IGNORECASE)  # "didn't", tokenized "didn 't"
@@ -303,15 +298,18 @@ def split_polarity(text: str) -> tuple[str, Stance]:
 
 
 def extract_quantities(text: str) -> tuple[Quantity, ...]:
-    """The numbers stated in ``text``, with value, unit, counted thing and approximation.
+    """The numbers stated in ``text``, with value, unit, counted thing and approximation, and its
+    years: :func:`factdb.quantities.find_quantities` with ``years=True``.
 
     >>> [(q.value, q.unit) for q in extract_quantities("Inflation rose to 4.1% from 3.9 percent")]
     [(4.1, '%'), (3.9, '%')]
     >>> q = extract_quantities("about two hundred people were killed")[0]
     >>> (q.value, q.counted, q.approximate)
     (200.0, 'people', True)
+    >>> [q.text for q in extract_quantities("Trump won Pennsylvania on November 3, 2020")]
+    ['2020']
     """
-    return tuple(q for q, _ in _quantity_spans(_unify(text)))
+    return find_quantities(_unify(text), years=True)
 
 
 def extract_entities(text: str) -> tuple[str, ...]:
@@ -342,7 +340,9 @@ def normalize_claim(
     """Reduce a proposition (or a raw sentence) to the :class:`NormalizedClaim` that matching compares.
 
     ``quantities`` and ``entities`` from extraction are kept as given; when empty they are found
-    in ``proposition``.  Never raises; idempotent on ``text``.
+    in ``proposition`` (:func:`extract_quantities`).  ``numbers`` always carries the years of
+    ``proposition``, which extraction leaves out: a year is no figure to contradict, but another
+    year is another event (:func:`factdb.relate.relate`).  Never raises; idempotent on ``text``.
 
     >>> a = normalize_claim("Putin had rejected the US peace plan")
     >>> b = normalize_claim("Putin rejected the US peace plan")
@@ -350,10 +350,13 @@ def normalize_claim(
     (True, 'putin accept the us peace plan')
     """
     clean = _strip_attribution(_strip_social(split_polarity(proposition)[0]))
-    spans = _quantity_spans(clean)
-    numbers = tuple(quantities) if quantities else tuple(q for q, _ in spans)
+    if quantities:
+        given = {q.value for q in quantities}
+        numbers = (*quantities, *(y for y in find_years(clean) if y.value not in given))
+    else:
+        numbers = find_quantities(clean, years=True)
     ents = tuple(entities) if entities else extract_entities(clean)
-    masked = _mask(clean, spans)
+    masked = _mask(clean)
     words = [w for w in _words(masked) if w not in NEGATIONS and w not in HEDGES and w not in AUXILIARIES]
     text = " ".join(words)
     tokens = tuple(stem(w) for w in words if w != NUM and w not in STOP_WORDS and not w.isdigit())
@@ -410,81 +413,15 @@ def _words(text: str) -> list[str]:
     ]
 
 
-def _mask(text: str, spans: list[tuple[Quantity, tuple[int, int]]]) -> str:
+def _mask(text: str) -> str:
     out, last = [], 0
-    for q, (start, end) in spans:
+    for m in _NUMBER_MASK.finditer(text):
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         out.append(text[last:start])
-        out.append(f" {NUM} percent " if q.unit == "%" else f" {NUM} ")
-        last = end
+        out.append(f" {NUM} percent " if m.group("pct") else f" {NUM} ")
+        last = m.end()
     out.append(text[last:])
     return "".join(out)
-
-
-def _word_value(words: str) -> float | None:
-    total, current = 0.0, 0.0
-    seen = False
-    for w in re.split(r"[\s-]+", words.lower()):
-        if w == "one":
-            current += 1
-        elif w in _UNITS:
-            current += _UNITS[w]
-        elif w in _TENS:
-            current += _TENS[w]
-        elif w in ("dozen", "dozens"):
-            current = (current or 1) * 12
-        elif w == "hundred":
-            current = (current or 1) * 100
-        elif w in _SCALES:
-            total += (current or 1) * _SCALES[w]
-            current = 0
-        else:
-            continue
-        seen = True
-    return total + current if seen else None
-
-
-def _digit_value(digits: str) -> float | None:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
-        digits = digits.replace(",", "")
-    elif "," in digits:
-        digits = digits.split(",")[0]
-    parts = digits.split(".")
-    try:
-        return float(".".join(parts[:2]))
-    except ValueError:
-        return None
-
-
-def _quantity_spans(text: str) -> list[tuple[Quantity, tuple[int, int]]]:
-    spans: list[tuple[Quantity, tuple[int, int]]] = []
-    for m in _QUANTITY.finditer(text):
-        if m.group("digits"):
-            value = _digit_value(m.group("digits"))
-        else:
-            value = _word_value(m.group("words"))
-        if value is None:
-            continue
-        if m.group("scale"):
-            value *= _SCALES[m.group("scale").strip().lower()]
-        unit = "%" if m.group("pct") else _CURRENCIES.get(m.group("cur") or "")
-        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        before = text[max(0, start - 20) : start]
-        approximate = bool(_APPROX_BEFORE.search(before)) or (m.group("words") or "").lower().startswith(
-            "dozens"
-        )
-        counted = None
-        if unit != "%":
-            for w in text[m.end() : m.end() + 40].split()[:3]:
-                w = w.strip(".,;:!?\"'()")
-                if w and w[0].islower() and w.isalpha() and w not in STOP_WORDS:
-                    counted = w
-                    break
-        q = Quantity(
-            value=value, text=m.group(0).strip(), unit=unit, counted=counted, approximate=approximate,
-            start=start, end=m.end(),
-        )  # fmt: skip
-        spans.append((q, (start, m.end())))
-    return spans
 
 
 OPPOSITES: dict[str, frozenset[tuple[str, bool]]] = {}

@@ -9,6 +9,12 @@ Policy (what matching can rely on):
 * Years (a bare 1800-2100 not followed by a plural noun), dates ("August 10", "October 2 2018"),
   clock times ("7:45 p.m.", "6am", "0100 UTC"), ordinals, model numbers ("737-800") and labels
   ("Category 5", "No. 5") are NOT quantities: matching must never compare "in 2019" as a count.
+  ``find_quantities(..., years=True)`` and :func:`find_years` read the years apart (unitless):
+  normalization keeps them, because another year is another event.
+* Digits run together with letters ("5G", "10cc", "7Up", "4chan", the "1990s") are not quantities,
+  except a unit ("3km"), money with a scale letter ("$8B", "$5m", "270k") and a multiple ("13x").
+  A scale word is a whole word ("a billion", not "a billionaire"); "scores" counts only in
+  "scores of".
 * Vague plurals take the lower bound of "two X": "dozens" -> 24, "hundreds" -> 200,
   "thousands" -> 2000, "hundreds of millions" -> 2e8; they are ``approximate``.
 * A range ("between 36 and 40", "from 45% to 60%", "ten to 32 pages") gives two quantities, low
@@ -23,10 +29,11 @@ Policy (what matching can rely on):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from factdb.models import Quantity
 
-__all__ = ["find_quantities"]
+__all__ = ["find_quantities", "find_years"]
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -38,7 +45,7 @@ _TENS_WORDS = {
     "eighty": 80, "ninety": 90,
 }
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-           "bn": 1e9, "m": 1e6, "k": 1e3}
+           "bn": 1e9, "b": 1e9, "t": 1e12, "m": 1e6, "k": 1e3}
 _VAGUE = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2000.0, "millions": 2e6, "billions": 2e9,
           "scores": 40.0, "tens": 20.0}
 _CURRENCY_SYMBOL = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB"}
@@ -69,11 +76,11 @@ _SCALE = r"(?:hundred|thousand|million|billion|trillion|bn)"
 # One number phrase: optional currency, a digit or word number (with "and-a-half"), optional scales.
 _NUMBER = re.compile(
     r"(?P<cur>US\$|\$|£|€|¥|₹|₽)?\s?"
-    r"(?:(?P<dig>" + _DIGITS + r")(?P<suffix>bn|m|k)?(?![\w,]*\d)"
+    r"(?:(?P<dig>" + _DIGITS + r")(?:(?P<suffix>bn|b|t|m|k)(?![a-z]))?(?![\w,]*\d)"
     r"|(?P<dozen>\ba dozen\b)"
     r"|(?P<word>\b" + _WORD_NUM + r"\b)(?P<half>-and-a-half| and a half)?"
-    r"|(?P<vague>\b(?:dozens|hundreds|thousands|millions|billions|scores)\b))"
-    r"(?P<scale>(?:[\s-]+(?:" + _SCALE + r"))*(?:\s+of\s+(?:millions|thousands|billions))?)"
+    r"|(?P<vague>\b(?:dozens|hundreds|thousands|millions|billions|scores(?=\s+of\b))\b))"
+    r"(?P<scale>(?:[\s-]+(?:" + _SCALE + r")s?\b)*(?:\s+of\s+(?:millions|thousands|billions))?)"
     r"(?P<pct>\s?%)?",
     re.IGNORECASE,
 )
@@ -104,6 +111,7 @@ _CASUALTY = {
     "arrested": "arrested",
 }
 _CASUALTY_VERB_BEFORE = re.compile(r"\b(killing|killed|wounding|wounded|injuring|injured)\s+(?:at least\s+|over\s+|more than\s+|some\s+)?$", re.IGNORECASE)
+_TIMES_AFTER = re.compile(r"(?:x|yrs?)\b", re.IGNORECASE)  # "13x less deadly", "in 51yrs"
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _FOLLOW_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.IGNORECASE)
 
@@ -123,22 +131,48 @@ def _word_value(word: str) -> float | None:
     return None
 
 
-def find_quantities(sentence: str) -> tuple[Quantity, ...]:
+def find_quantities(sentence: str, *, years: bool = False) -> tuple[Quantity, ...]:
     """The quantities stated in ``sentence`` (offsets are into ``sentence``), in order.
+
+    ``years=True`` also returns bare years ("in 2016", "October 2019", "the 2020 election"; not
+    decades, dates, times or ages) as unitless quantities: not figures to compare, but what tells
+    one event from another (see :func:`find_years`).
 
     >>> [(q.value, q.counted) for q in find_quantities("Officials said 111 drones hit, killing two people.")]
     [(111.0, 'drones'), (2.0, 'people')]
+    >>> [q.text for q in find_quantities("Trump won 20 electoral votes in 2016", years=True)]
+    ['20', '2016']
     """
-    found: list[Quantity] = []
+    return tuple(q for q, _ in _read(sentence, years=years))
+
+
+def find_years(sentence: str) -> tuple[Quantity, ...]:
+    """The bare years of ``sentence``, which :func:`find_quantities` leaves out by default.
+
+    >>> [q.value for q in find_years("Unemployment fell to 4.1 percent in October 2019")]
+    [2019.0]
+    """
+    return tuple(q for q, is_year in _read(sentence, years=True) if is_year)
+
+
+def _read(sentence: str, *, years: bool) -> list[tuple[Quantity, bool]]:
+    """Every quantity of ``sentence`` in order, with whether it is a year (only when ``years``)."""
+    figures: list[Quantity] = []
+    found_years: list[Quantity] = []
     lower = sentence.lower()
     for m in _NUMBER.finditer(sentence):
-        q = _quantity_at(sentence, lower, m)
+        q = _quantity_at(sentence, lower, m, years=years)
         if q is not None:
-            found.append(q)
-    return _mark_ranges(sentence, found)
+            (found_years if q.unit == _YEAR else figures).append(q)
+    read = [(q, False) for q in _mark_ranges(sentence, figures)]
+    read += [(replace(q, unit=None), True) for q in found_years]
+    return sorted(read, key=lambda pair: pair[0].start)
 
 
-def _quantity_at(sentence: str, lower: str, m: re.Match[str]) -> Quantity | None:
+_YEAR = "\x00year"  # the unit a year carries between _quantity_at and _read, which gives it back as None
+
+
+def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = False) -> Quantity | None:
     start, end = m.start(), m.end()
     if m.group("cur") is None:
         while start < end and sentence[start].isspace():
@@ -157,11 +191,14 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str]) -> Quantity | None
             return None
         if tail.startswith("-") and tail[1:2].isdigit():
             return None
+        rest = sentence[m.end("suffix") if m.group("suffix") else m.end("dig"):]
+        if rest[:1].isalpha() and not _UNIT_RE.match(rest) and not _TIMES_AFTER.match(rest):
+            return None  # "5G", "10cc", "4chan", "7up", the "1990s": a name or a decade, not a figure
         value = float(dig.replace(",", ""))
         suffix = (m.group("suffix") or "").lower()
         if suffix:
-            if suffix == "m" and not (m.group("cur")):
-                return None  # "5m" is more likely metres; leave it to the measure reading below
+            if suffix in ("m", "b", "t") and not (m.group("cur")):
+                return None  # "5m" is more likely metres, "3D" or "5B" a name; "$5m", "$8B" are money
             value *= _SCALES[suffix]
     elif word is not None:
         w = word.lower()
@@ -190,6 +227,8 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str]) -> Quantity | None
         value *= _VAGUE[scale_of.strip()] / 2
     if dig is not None and not scale_text.strip() and not m.group("pct") and not m.group("cur"):
         if _is_date_or_year(sentence, lower, m.start("dig"), m.end("dig"), value):
+            if years and _is_year_reading(sentence, lower, dig, value, start, end):
+                return Quantity(value=value, text=dig, unit=_YEAR, start=start, end=m.end("dig"))
             return None
     if _LABEL_BEFORE.search(lower[max(0, start - 20):start]):
         return None
@@ -238,7 +277,7 @@ def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: flo
         return True  # "August 10", "Jan. 5"
     if nxt and nxt.group(1).lower() in _MONTHS_SET and value <= 31 and not sentence[end:end + 1] == "-":
         return True  # "10 August"
-    if "," not in digits and "." not in digits and len(digits) == 4 and 1800 <= value <= 2100:
+    if _is_bare_year(digits, value):
         if nxt is None or not sentence[end:nxt.start(1)].isspace():
             return True
         if re.search(r"\b(?:in|since|of|from|by|until|till|before|after|year|the|early|late|mid|during|"
@@ -249,6 +288,20 @@ def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: flo
     if "," not in digits and len(digits) == 4 and re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7]):
         return True
     return False
+
+
+def _is_year_reading(sentence: str, lower: str, digits: str, value: float, start: int, end: int) -> bool:
+    """A date-or-year that is a year: not a day ("March 14"), a label ("Flight 1900") or a clock
+    time ("1900 GMT")."""
+    return (
+        _is_bare_year(digits, value)
+        and not _LABEL_BEFORE.search(lower[max(0, start - 20):start])
+        and not re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7])
+    )
+
+
+def _is_bare_year(digits: str, value: float) -> bool:
+    return "," not in digits and "." not in digits and len(digits) == 4 and 1800 <= value <= 2100
 
 
 _UNIT_RE = re.compile(

@@ -126,3 +126,24 @@ def test_negating_flips_the_stance_and_keeps_the_proposition(sentence):
     positive, stance = split_polarity(negated)
     assert stance is Stance.DENIES
     assert normalize_claim(positive).tokens == normalize_claim(sentence).tokens
+
+
+def test_dates_times_and_ages_are_masked_but_are_not_figures():
+    n = normalize_claim("A 45-year-old engineer saw the dam break on March 14 at 7:45 a.m. in 2026")
+    assert n.text == "a <num> year old engineer saw the dam break on march <num> at <num> <num> in <num>"
+    assert [(q.value, q.unit) for q in n.numbers] == [(2026.0, None)]  # the year, kept apart
+
+
+def test_the_mask_covers_what_it_always_covered():
+    # Stored claim keys hash ``text``: the mask must not move (the figures are read elsewhere).
+    n = normalize_claim("The 4.1 per cent rise cost $3 million and twenty-one firms, a billionaire said")
+    assert n.text == "the <num> percent rise cost <num> and <num> firms"
+    assert [q.value for q in n.numbers] == [4.1, 3e6, 21.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_text_does_not_depend_on_how_figures_were_read(text):
+    # ``text`` goes into stored claim keys: extraction's figures, or none, must not move it.
+    q = Quantity(value=5.0, text="five", counted="people")
+    assert normalize_claim(text, quantities=[q]).text == normalize_claim(text).text

@@ -160,3 +160,190 @@ def test_synonyms_on_one_side_are_not_antonyms():
     assert rel.kind is not RelationKind.CONTRADICTS
     rel = relate(nc("Unemployment rose sharply in March"), nc("Unemployment dropped sharply in March"))
     assert rel.contradiction is ContradictionKind.ANTONYM
+
+
+# --- predicates: the same arguments with another verb are another claim ---------------------
+
+_COUNCIL = "the compensation plan for displaced families of the Velmira Dam breach on Monday"
+
+
+def _passes_fuzzy_threshold(a, b):
+    from factdb.relate import SAME_THRESHOLD, similarity
+
+    return similarity(a, b) >= SAME_THRESHOLD
+
+
+def test_expected_to_vote_does_not_swallow_rejected():
+    # samples 05 vs 07: the wording alone scores above SAME_THRESHOLD.
+    a = nc(
+        "The regional council is expected to vote on a compensation plan for displaced families on Monday."
+    )
+    b = nc("The regional council rejected the compensation plan for displaced families on Monday")
+    assert _passes_fuzzy_threshold(a, b)
+    rel = relate(a, b)
+    assert (rel.kind, rel.reason) == (
+        RelationKind.RELATED,
+        "same arguments, different predicates: expected vs rejected",
+    )
+    assert relate(b, a).kind is RelationKind.RELATED
+
+
+def test_approved_and_rejected_on_the_same_arguments_still_contradict():
+    rel = relate(
+        nc(f"The regional council approved {_COUNCIL}"), nc(f"The regional council rejected {_COUNCIL}")
+    )
+    assert rel.contradiction is ContradictionKind.ANTONYM
+
+
+def test_a_hedged_statement_of_the_same_predicate_is_the_same_claim():
+    a, b = (
+        nc(f"The regional council is expected to reject {_COUNCIL}"),
+        nc(f"The regional council rejected {_COUNCIL}"),
+    )
+    assert relate(a, b).kind is RelationKind.SAME_AS
+
+
+def test_arrested_is_not_questioned():
+    tail = (
+        "the mayor of Dunrask over the missing inspection reports of the Velmira Dam and its spillway gates"
+    )
+    a, b = nc(f"Police arrested {tail}"), nc(f"Police questioned {tail}")
+    assert _passes_fuzzy_threshold(a, b)
+    assert relate(a, b).kind is RelationKind.RELATED
+
+
+def test_killed_forty_is_not_a_numeric_contradiction_of_injured_forty_five():
+    a = nc("The missile strike on the railway station in central Kharkiv killed 40 people on Friday")
+    b = nc("The missile strike on the railway station in central Kharkiv injured 45 people on Friday")
+    rel = relate(a, b)
+    assert rel.kind is RelationKind.RELATED and rel.reason.startswith("same arguments, different predicates")
+
+
+def test_synonyms_of_one_class_and_forms_of_one_verb_are_not_another_predicate():
+    from factdb.relate import predicate_swap
+
+    tail = "to 5.2 percent in the Ostel valley in March, the regional statistics office said"
+    assert predicate_swap(nc(f"Unemployment rose {tail}"), nc(f"Unemployment increased {tail}")) is None
+    a = nc("A man in a red jacket and a black hat wearing a sports uniform on the field")
+    b = nc("A man in a red jacket and a black hat has worn a sports uniform on the field")
+    assert relate(a, b).kind is RelationKind.SAME_AS
+
+
+def test_a_reworded_paraphrase_with_another_verb_stays_the_same_claim():
+    # Other words differ besides the verb: a rewording (MRPC), left to the fuzzy threshold.
+    a = nc(
+        "Seattle deputy police chief Clark Kimerer said the exercise went well with the system linking agencies"
+    )
+    b = nc(
+        "Deputy police chief Clark Kimerer said the exercise went well with the system connecting the agencies"
+    )
+    assert relate(a, b).kind is relate(b, a).kind
+
+
+_SUBJECTS = st.sampled_from(["The regional council", "Police in Dunrask", "Corvath Hydro", "A man"])
+_PREDICATES = st.sampled_from(
+    ["rejected", "approved", "is expected to vote on", "questioned", "has accepted", "is debating",
+     "debated", "postponed", "was playing", "increased", "rose", "wore", "worn", "delays", "banned"]
+)  # fmt: skip
+_OBJECTS = st.sampled_from(
+    ["the compensation plan for displaced families on Monday", "the eastern wall of the dam after the breach",
+     "a water-pressure alarm on the eastern wall two days before the breach", "40 people in Kharkiv"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SUBJECTS, _PREDICATES, _PREDICATES, _OBJECTS)
+def test_predicate_rule_is_symmetric(subject, p, q, obj):
+    from factdb.relate import predicate_swap
+
+    a, b = nc(f"{subject} {p} {obj}"), nc(f"{subject} {q} {obj}")
+    swap = predicate_swap(a, b)
+    assert (swap is None) == (predicate_swap(b, a) is None)
+    if swap is not None:
+        assert predicate_swap(b, a) == swap[::-1]
+    assert (relate(a, b).kind is RelationKind.SAME_AS) == (relate(b, a).kind is RelationKind.SAME_AS)
+    if p == q:
+        assert swap is None
+
+
+# --- years: another year is another event, never a numeric contradiction ---------------------
+
+
+def _as_ingested(sentence):
+    """A claim as ingest builds it: extraction's figures (which leave years out) given."""
+    from factdb.quantities import find_quantities
+
+    return nc(sentence, quantities=find_quantities(sentence))
+
+
+def test_the_same_figure_in_another_year_is_another_event():
+    a = _as_ingested("Unemployment in Alabama fell to 4.1 percent in October 2019")
+    b = _as_ingested("Unemployment in Alabama fell to 4.1 percent in October 2020")
+    rel = relate(a, b)
+    assert (rel.kind, rel.reason) == (RelationKind.RELATED, "similar wording, different years: 2019 vs 2020")
+
+
+def test_another_toll_in_another_year_is_not_a_numeric_contradiction():
+    a = _as_ingested("A flood on the Ostel River killed 40 people in 2016")
+    b = _as_ingested("A flood on the Ostel River killed 45 people in 2020")
+    assert relate(a, b).kind is RelationKind.RELATED
+    c = _as_ingested("A flood on the Ostel River killed 45 people in 2016")
+    assert relate(a, c).contradiction is ContradictionKind.NUMERIC
+    later = relate(a, c, a_time=DAY0, b_time=DAY0 + timedelta(days=3))
+    assert (later.kind, later.reason) == (RelationKind.UPDATES, "later figure: 40 -> 45 (people)")
+
+
+def test_a_year_stated_on_one_side_only_does_not_split_a_claim():
+    # Claims stored before years were kept have none: a new mention with its year still joins them.
+    from dataclasses import replace
+
+    a = _as_ingested("A flood on the Ostel River killed 40 people in 2016")
+    assert [q.text for q in a.numbers] == ["40", "2016"]
+    stored = replace(a, numbers=a.numbers[:1])
+    assert relate(a, stored).kind is relate(stored, a).kind is RelationKind.SAME_AS
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["", " in 2016", " in 2020", " in October 2019"]),
+    st.sampled_from(["", " in 2016", " in 2020", " in October 2019"]),
+    st.sampled_from(["40", "45", "about 40"]),
+    st.sampled_from(["40", "45", "4.1 percent of"]),
+)
+def test_years_decide_symmetrically(year_a, year_b, figure_a, figure_b):
+    a = _as_ingested(f"A flood on the Ostel River killed {figure_a} people{year_a}")
+    b = _as_ingested(f"A flood on the Ostel River killed {figure_b} people{year_b}")
+    ab, ba = relate(a, b), relate(b, a)
+    assert ab.kind is ba.kind
+    if year_a and year_b and year_a != year_b:
+        assert ab.kind is RelationKind.RELATED
+
+
+def test_sample_council_claims_stay_apart_and_the_antonym_pair_contradicts():
+    """samples 05 / 06 / 07, as ingest normalizes them: whatever order they arrive in, "is expected
+    to vote on" neither swallows nor is swallowed by "approved" / "rejected"."""
+    from factdb.extract import extract
+    from tests.samples import COUNCIL_APPROVED, COUNCIL_REJECTED, SAMPLES
+
+    def council_claim(path, wanted):
+        (claim,) = [c for c in extract(path.read_text(encoding="utf-8")).claims if wanted in c.proposition]
+        return nc(claim.proposition, claim.quantities, claim.entities)
+
+    expected = extract(
+        "The regional council is expected to vote on a compensation plan for displaced families on Monday."
+    ).claims[0]  # the sentence of 05 (an HTML page)
+    assert expected.proposition in (SAMPLES / "05_ebn_operator-denies-warnings.html").read_text(encoding="utf-8")
+    vote = nc(expected.proposition, expected.quantities, expected.entities)
+    approved = council_claim(SAMPLES / "06_ledger_toll-rises-council-approves.txt", COUNCIL_APPROVED)
+    rejected = council_claim(SAMPLES / "07_courier_council-vote-dispute.txt", COUNCIL_REJECTED)
+    for a, b in ((vote, approved), (vote, rejected), (approved, vote), (rejected, vote)):
+        assert relate(a, b).kind is RelationKind.RELATED
+    assert relate(approved, rejected).contradiction is ContradictionKind.ANTONYM
+    assert relate(rejected, approved).contradiction is ContradictionKind.ANTONYM
+
+
+def test_one_man_is_a_man_but_one_is_not_two():
+    one, a = nc("The flood in Pelin killed one man"), nc("The flood in Pelin killed a man")
+    assert relate(one, a).kind is relate(a, one).kind is RelationKind.SAME_AS
+    rel = relate(nc("The flood in Pelin destroyed 1 bridge"), nc("The flood in Pelin destroyed 2 bridges"))
+    assert rel.contradiction is ContradictionKind.NUMERIC
