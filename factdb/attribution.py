@@ -44,8 +44,20 @@ _PARTICIPLES = (
 ).split()
 # Ambiguous -s forms: a verb only right after a name, an adverb or a closed appositive.
 _AMBIGUOUS = frozenset("reports claims estimates notes states promises reads calls read found".split())
+
+
+def _alternation(words: set[str]) -> str:
+    """A regex alternation of ``words`` grouped by first letter (longest first), so a match fails fast."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(
+        f"{first}(?:{'|'.join(sorted(rests, key=len, reverse=True))})" for first, rests in sorted(by_first.items())
+    )
+
+
 _VERB_RE = re.compile(
-    r"\b(" + "|".join(sorted(set(_SAY_VERBS + _NEG_VERBS + _PARTICIPLES), key=len, reverse=True))
+    r"\b(?=[a-z])(" + _alternation(set(_SAY_VERBS + _NEG_VERBS + _PARTICIPLES))
     + r"|ruled out|pushed back on)\b"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
@@ -176,21 +188,27 @@ def blank_quotes(sentence: str, inside: bool) -> tuple[str, bool]:
     """The sentence with double-quoted stretches (marks included) replaced by BLANK, and whether a quote is open at its end.
 
     ``inside``: a quotation is already open at the sentence start.
+
+    >>> blank_quotes('He said "no" twice.', False)
+    ('He said \u2592\u2592\u2592\u2592 twice.', False)
     """
     out = []
-    for ch in sentence:
-        if ch == '"':
-            out.append(BLANK)
-            inside = not inside
-        elif ch == "\u201c":
-            out.append(BLANK)
-            inside = True
-        elif ch == "\u201d":
-            out.append(BLANK)
-            inside = False
-        else:
-            out.append(BLANK if inside else ch)
+    pos = 0
+    for m in _QUOTE_MARK.finditer(sentence):
+        stretch = sentence[pos:m.start()]
+        out.append(BLANK * len(stretch) if inside else stretch)
+        out.append(BLANK)
+        mark = m.group(0)
+        inside = (not inside) if mark == '"' else mark == "\u201c"
+        pos = m.end()
+    if not pos:  # no quotation mark: most sentences
+        return (BLANK * len(sentence) if inside else sentence), inside
+    stretch = sentence[pos:]
+    out.append(BLANK * len(stretch) if inside else stretch)
     return "".join(out), inside
+
+
+_QUOTE_MARK = re.compile('["\u201c\u201d]')
 
 
 def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
@@ -326,7 +344,8 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
     depth = 0
     last_good_end = start
     last_good_len = 0
-    for tok, ts, te in _tokens(frame, start, limit):
+    for tm in _TOKEN.finditer(frame, start, limit):
+        tok, ts, te = tm.group(0), tm.start(), tm.end()
         low = tok.lower()
         if tok == "(":
             depth += 1

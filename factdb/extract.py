@@ -204,9 +204,10 @@ _OPINION = re.compile(
     r"|^(?:Imagine|Let|Remember|Consider|Stop|Think)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(
-    r",?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
-    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b"
+_CLAUSE_BREAK = re.compile(  # every break starts at a space, a comma or a semicolon: the lookahead skips other positions fast
+    r"(?=[\s,;])(?:,?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
+    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|"
+    r"\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b)"
 )
 _DO_NOT = re.compile(r"\b(do|does|did)(?:\s+not|n['\u2019]t)\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
 _AUX_NOT = re.compile(
