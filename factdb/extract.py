@@ -28,6 +28,7 @@ Propositions (what matching compares) follow one policy:
   P", "those who say P are lying".  "there is no evidence (that) P" gives P, DENIES, hedged with
   cue "no evidence".  A denial of an earlier statement ("Iran denied the accusation") takes the
   proposition of the latest claim made by someone else.  Double negation affirms.
+
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def _header_end(text: str) -> int | None:
 _CAPTION = re.compile(
     r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
     r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
-    r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock|Twitter|Instagram)\b"
+    r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock)\b|\(via (?:Twitter|Instagram)\)"
     r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
     r"AP Photo|Reuters/[^()]*|AFP/[^()]*|EPA-EFE)(?:\s*(?:Photo|Images))?\s*\)\s*$"
     r"|\b(?:AP|AFP|Reuters|EPA|Getty) (?:Photo|Images|Photographer)\b|\u00a9|\bGetty Images\b|\bfile photo\b"
@@ -718,6 +719,10 @@ def _candidate(
         own.negative or own.verb in ("accused", "accuses", "accusing", "urged", "urges", "told", "tells", "telling")
     ) and own.verb in _EVENT_VERBS and not _is_clause(content):
         content = sentence  # "The minister confirmed the plan": an event with an object, not reported speech
+    toll = _TOLL.match(content) if own is not None and own.verb in _TOLL_VERBS else None
+    if toll:  # "X has placed the death toll at 300" -> "The death toll is 300"
+        present = own.verb.endswith("s") or re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", frame[: own.verb_end - len(own.verb)])
+        content = f"The {toll.group(1)} {'is' if present else 'was'} {toll.group(2)}"
     if own is not None and own.structure in ("subject", "trailing", "according", "participle") and ";" in content:
         content = content.split(";", 1)[0]  # a second independent clause is the outlet's
     flips = 0
@@ -772,8 +777,10 @@ def _candidate(
             content = f"{m.group(1)} should {m.group(2)}{m.group(3)}"
     if speaker is not None and own is not None and own.structure in ("subject", "participle"):
         pm = _PRONOUN_SUBJECT.match(content)
-        if pm and ((pm.group(1).lower() in ("he", "she")) == (speaker.kind is SpeakerKind.PERSON)):
-            written = own.speaker_text.replace(BLANK, "").strip()
+        pronoun = pm.group(1).lower() if pm else ""
+        if pm and (speaker.kind is SpeakerKind.PERSON if pronoun in ("he", "she") else
+                   speaker.kind is SpeakerKind.ORGANISATION if pronoun == "it" else speaker.kind is not SpeakerKind.PERSON):
+            written = own.speaker_text.replace(BLANK, "").replace("( ", "(").replace(" )", ")").strip()
             subject = written if written.lower() not in ("he", "she", "it", "they") and speaker.kind is not SpeakerKind.PERSON else speaker.name
             content = subject + content[pm.end(1):]
     if own is not None and own.negative and speaker is not None:
@@ -818,6 +825,11 @@ def _candidate(
     )
 
 
+_TOLL_VERBS = frozenset("placed places put puts estimated estimates".split())
+_TOLL = re.compile(
+    r"^\s*(?:the|its|their)\s+((?:[\w-]+\s+){0,3}?(?:toll|count|tally|figure|total|number\s+of\s+[\w-]+))\s+(?:at\s+)?(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _BELIEVE = re.compile(r"^(?:they|he|she|it|we|i)\s+(believes?|think|thinks|suspects?)\s+(?:that\s+)?(.{8,})$", re.IGNORECASE)
 _EVENT_VERBS = frozenset(
     """announced announces confirmed confirms revealed reveals reported reports declared declares promised promises
@@ -835,8 +847,12 @@ _FINITE = frozenset(
 _CLAUSE_STOP = frozenset("which who whose where whom to so because after when while as if since until".split())
 
 
+_LEADING_ADVERBIAL = re.compile(r"^\s*(?:that\s+)?(?:in|on|at|by|since|after|before|during|last|earlier|later)\b[^,;\u2592]{1,40},\s*")
+
+
 def _is_clause(content: str) -> bool:
     """Whether what follows a reporting verb is a clause ("the plan was dropped") rather than an object ("the plan")."""
+    content = _LEADING_ADVERBIAL.sub("", content, count=1)
     words = re.findall(r"\d[\d,.]*\d|[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
     if not words:
         return False
