@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from factdb.models import SpeakerKind
 
-__all__ = ["Attribution", "Speaker", "find_attribution", "split_name_role", "speaker_kind", "blank_quotes"]
+__all__ = [
+    "Attribution", "Speaker", "find_attribution", "split_name_role", "speaker_kind", "blank_quotes", "named_subject",
+    "gender_cue",
+]
 
 BLANK = "\u2592"
 
@@ -683,6 +686,62 @@ def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
             if w2:
                 return w2, None
     return words, app
+
+
+def named_subject(frame: str, start: int = 0) -> Speaker | None:
+    """The person named as the subject of the clause that starts at ``start`` of ``frame``, if one is.
+
+    An introductory adverbial ("On Monday,", "Speaking to Ann Lee of the BBC,") and a leading
+    "that" are skipped: a name inside them is not the subject.  Roles are split off.
+
+    >>> named_subject("The previous day, Crown Prince Omar bin Said of Qatar accepted the offer.")
+    Speaker(name='Omar bin Said', role='Crown Prince of Qatar', kind=<SpeakerKind.PERSON: 'person'>)
+    >>> named_subject("Speaking to Ann Lee of the BBC, he said the talks were over.") is None
+    True
+    """
+    m = re.match(r"\s*(?:that\s+)?", frame[start:start + 8])
+    pos = start + (m.end() if m else 0)
+    comma = frame.find(",", pos, pos + 80)
+    if comma >= 0 and _is_intro(frame[pos:comma]):
+        pos = comma + 1
+    if not _NAME_START.match(frame, pos):
+        return None  # most sentences: "The ministry ...", "It ...", a quotation
+    _, words = _scan_forward(frame, pos, min(len(frame), pos + 150))
+    if not words or words[0].lower() in _PRONOUNS or words[0].lower() in _INTRO_WORDS or not any(w[:1].isupper() for w in words):
+        return None
+    name, role = split_name_role(" ".join(words))
+    if (len(name.split()) < 2 and role is None) or not all(_name_word(w) or w in _PARTICLES for w in name.split()):
+        return None
+    kind = speaker_kind(name, role)
+    return Speaker(name, role, kind) if kind is SpeakerKind.PERSON and name[:1].isupper() else None
+
+
+# a person's name (two capitalised words) among the first words: "Aid worker Tom Hale", "Crown Prince Omar bin Said"
+_NAME_START = re.compile(
+    r"\s*(?:(?:[Tt]he|[Aa]n?|[Ff]ormer|then|late)\s+)?"
+    r"(?!(?:The|This|That|These|Those|It|Its|In|On|At|He|She|They|We|I|There|Their|His|Her|A|An|But|And)\b)"
+    r"(?:[\w.'\u2019-]+\s+){0,3}?[A-Z\u00c0-\u00de][\w.'\u2019-]*\s+(?:(?:al|bin|ibn|de|van|von)\s+)?[A-Z\u00c0-\u00de]"
+)
+_MALE = frozenset("mr mr. sir lord king prince spokesman chairman congressman businessman father son brother husband".split())
+_FEMALE = frozenset(
+    """mrs mrs. ms ms. miss dame lady queen princess spokeswoman chairwoman congresswoman businesswoman mother daughter
+    sister wife""".split()
+)
+
+
+def gender_cue(*texts: str | None) -> str | None:
+    """"m" or "f" when an honorific or a role in ``texts`` says so ("Mr Vance", "spokeswoman Ina Berg"), else None.
+
+    >>> gender_cue("Mrs Ortiz"), gender_cue("Kremlin spokesman Dmitry Peskov"), gender_cue("the minister")
+    ('f', 'm', None)
+    """
+    for text in texts:
+        for w in (text or "").lower().split():
+            if w in _MALE:
+                return "m"
+            if w in _FEMALE:
+                return "f"
+    return None
 
 
 def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set[str] = frozenset()) -> SpeakerKind:

@@ -29,6 +29,13 @@ Propositions (what matching compares) follow one policy:
   cue "no evidence".  A denial of an earlier statement ("Iran denied the accusation") takes the
   proposition of the latest claim made by someone else.  Double negation affirms.
 
+Speakers carried from sentence to sentence: a quotation running on, or a paragraph that is only a
+quotation, keeps the last speaker; "he"/"she" is the latest person who spoke or was named as the
+subject of a clause (a reported clause too: "the paper reported that Carl Ostrow had resigned"),
+never a person named as an object in the same sentence ("Speaking to Ann Lee, he said"), never
+someone named inside the claim the pronoun attributes ("X was arrested, he said"), and never
+someone known to be of the other gender (from "Mr"/"Ms", "spokesman"/"spokeswoman", "said she",
+or an earlier "she said").
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ from factdb.attribution import (
     Speaker,
     blank_quotes,
     find_attribution,
+    gender_cue,
+    named_subject,
     speaker_kind,
     split_name_role,
 )
@@ -468,46 +477,68 @@ class _Context:
         self.surnames: dict[str, str] = {}
         self.claims: list[ClaimCandidate] = []
         self.speakers: list[Speaker] = []
-        self.mentioned: Speaker | None = None  # the last person named as a sentence subject
-        self.mentioned_at = -1
-        self.person_at = -1
+        # people "he"/"she" may point to: (sentence, 1 for a speaker or 0 for a named subject, person)
+        self.persons: list[tuple[int, int, Speaker]] = []
+        self.genders: dict[str, str] = {}
         self.sentence_no = 0
 
-    def recent_person(self) -> Speaker | None:
-        """The person "he"/"she" most likely points to: the later of the last person speaker and subject."""
-        if self.mentioned is not None and self.mentioned_at > self.person_at:
-            return self.mentioned
-        return self.last_person or self.mentioned
+    def recent_person(self, gender: str | None = None, *, skip_sentence: int = -1) -> Speaker | None:
+        """The person "he"/"she" most likely points to.
+
+        The latest person who spoke or was named as the subject of a clause (a speaker before a
+        subject named in the same sentence), passing over anyone known to be of the other
+        ``gender`` ("m"/"f") and anyone named as a subject in ``skip_sentence`` (the sentence of
+        "..., he said": a pronoun does not point into its own claim).
+        """
+        ranked = sorted(
+            (p for p in self.persons[-16:] if not (p[0] == skip_sentence and p[1] == 0)),
+            key=lambda p: (p[0], p[1]), reverse=True,
+        )
+        for _, _, person in ranked:
+            if gender is None or self.genders.get(person.name, gender) == gender:
+                return person
+        return ranked[0][2] if ranked else None
 
     def note(self, speaker: Speaker) -> None:
         self.speakers.append(speaker)
         self.last = speaker
         if speaker.kind is SpeakerKind.PERSON:
             self.last_person = speaker
-            self.person_at = self.sentence_no
+            self.persons.append((self.sentence_no, 1, speaker))
             words = speaker.name.split()
             if len(words) >= 2 and words[0][:1].isupper():
                 self.surnames.setdefault(words[-1], speaker.name)
         elif speaker.kind is SpeakerKind.ORGANISATION:
             self.last_org = speaker
 
+    def mention(self, person: Speaker) -> None:
+        """``person`` is named as the subject of a clause in the current sentence."""
+        name = person.name
+        if " " not in name and name in self.surnames:
+            person = Speaker(self.surnames[name], person.role, person.kind)
+        elif len(name.split()) >= 2:
+            self.surnames.setdefault(name.split()[-1], name)
+        self.persons.append((self.sentence_no, 0, person))
+
+    def learn_gender(self, name: str, gender: str | None) -> None:
+        if gender is not None:
+            self.genders.setdefault(name, gender)
+
     def learn_names(self, text: str) -> None:
         self.sentence_no += 1
-        first = True
         for m in _PERSON_NAME.finditer(text):
             words = m.group(0).split()
-            while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in ROLE_WORDS or words[0].lower() in HONORIFICS):
+            roles = [i for i, w in enumerate(words) if w.lower() in ROLE_WORDS]
+            if roles:
+                words = words[roles[-1] + 1:]  # "Prime Minister Johnson", "Crown Prince Omar": a title is no name
+            while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in HONORIFICS):
                 words = words[1:]
-            if len(words) < 2 or words[-1].lower() in ROLE_WORDS or words[-1].lower() in _NOT_ENTITY:
+            if len(words) < 2 or words[-1].lower() in _NOT_ENTITY:
                 continue
             nxt = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
             if nxt and (nxt.group(1) in ROLE_WORDS or nxt.group(1) in ("adviser", "aide", "ally", "supporter", "administration")):
                 continue  # "Former Trump adviser Michael Flynn": the name is a modifier here
             self.surnames.setdefault(words[-1], " ".join(words))
-            if first and m.start() < 30 and not any(w.lower() in _ORG_WORDS for w in words):
-                self.mentioned = Speaker(" ".join(words), None, SpeakerKind.PERSON)
-                self.mentioned_at = self.sentence_no
-            first = False
 
 
 _ORG_WORDS = frozenset(
@@ -521,7 +552,11 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
     text = att.speaker_text.replace(BLANK, "").strip()
     low = text.lower()
     if low in ("he", "she", "him", "her"):
-        return ctx.recent_person() or ctx.last
+        own_claim_first = att.structure in ("trailing", "inverted")
+        person = ctx.recent_person("m" if low in ("he", "him") else "f", skip_sentence=ctx.sentence_no if own_claim_first else -1)
+        if person is not None:
+            ctx.learn_gender(person.name, "m" if low in ("he", "him") else "f")
+        return person or ctx.last
     if low in ("they", "it", "them"):
         return ctx.last_org or ctx.last
     if low in ("i", "my"):
@@ -637,6 +672,9 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         frame = frame[start - sp.start:]
         if not _is_claim_shaped(sentence, sp, title):
             continue
+        subject = named_subject(frame)
+        if subject is not None:
+            ctx.mention(subject)
         quoted = BLANK in frame
         starts_quoted = frame.lstrip()[:1] == BLANK
         speaker: Speaker | None = None
@@ -655,6 +693,12 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         if speaker is not None:
             ctx.note(speaker)
             para_speaker = speaker
+            if att is not None and speaker.kind is SpeakerKind.PERSON:
+                ctx.learn_gender(speaker.name, _speaker_gender(att, infos[idx][1], speaker))
+        if att is not None and att.content is not None and att.structure in ("subject", "participle"):
+            reported = named_subject(infos[idx][1], att.content[0])  # "PBS revealed that Omar bin Said had ..."
+            if reported is not None and (speaker is None or reported.name != speaker.name):
+                ctx.mention(reported)
         if att is not None and re.search(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S", frame):
             block_speaker = speaker
         cand = _candidate(text, start, end, sentence, frame, att, speaker, ctx)
@@ -665,6 +709,16 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         ctx.claims.append(cand)
         out.append(cand)
     return out
+
+
+def _speaker_gender(att: Attribution, frame: str, speaker: Speaker) -> str | None:
+    """The speaker's gender when the frame shows it: "Mr", "spokeswoman", or "X said she ..." (her own claim)."""
+    cue = gender_cue(att.speaker_text, att.appositive, speaker.role)
+    if cue is None and att.content is not None and att.structure in ("subject", "participle"):
+        m = re.match(r"\s*,?\s*(?:that\s+)?(he|she)\b", frame[att.content[0]:att.content[0] + 20], re.IGNORECASE)
+        if m:
+            cue = "m" if m.group(1).lower() == "he" else "f"
+    return cue
 
 
 def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:

@@ -667,3 +667,27 @@ def test_a_title_with_a_full_stop_stays_out_of_the_name(sentence):
 def test_it_stands_for_an_organisation_never_for_officials():
     assert one("Health officials confirmed it has infected 300 people.").proposition == "It has infected 300 people"
     assert one("The ministry said it had closed 30 schools.").proposition == "The ministry had closed 30 schools"
+
+
+# ------------------------------------------------------------------ who "he" and "she" are
+
+def test_he_is_not_the_person_he_speaks_to():
+    text = "Aid worker Tom Hale said the camp was full. Speaking to reporter Ana Silva on Monday, he said food would run out."
+    assert [c.speaker for c in claims(text)] == ["Tom Hale", "Tom Hale"]
+
+
+def test_he_is_the_person_a_report_was_about():
+    text = ("The Daily Post reported that Finance Minister Carl Ostrow had resigned on Monday. "
+            "In an interview with the paper, he said the budget was balanced.")
+    assert claims(text)[-1].speaker == "Carl Ostrow"
+
+
+def test_she_passes_over_a_man_and_he_over_a_woman():
+    text = ('Mayor Ana Silva said she would close the bridge. Site engineer Tom Ruiz said he had inspected it on Monday. '
+            '"It is unsafe," she said. "It is sound," he said.')
+    assert [c.speaker for c in claims(text)] == ["Ana Silva", "Tom Ruiz", "Ana Silva", "Tom Ruiz"]
+
+
+def test_a_pronoun_after_a_claim_does_not_point_into_that_claim():
+    text = "Police chief Adam Kerr said the suspect had fled. Tom Lund was arrested on Monday in Hull, he said."
+    assert [c.speaker for c in claims(text)] == ["Adam Kerr", "Adam Kerr"]
