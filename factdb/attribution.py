@@ -175,6 +175,7 @@ class Attribution:
     ``speaker_text``: the speaker noun phrase as written (may be a pronoun); ``appositive``: a role
     given beside it ("Abdurrahman Mangal, spokesperson for the provincial governor,");
     ``verb``: the reporting verb, lower-cased; ``negative``: the verb denies its content;
+    ``negated``: a negative verb is itself negated ("did not deny", "never disputed");
     ``content``: the span of the sentence holding what is claimed (quotes included), or None when
     the content is the quotation itself; ``structure``: "subject", "trailing", "inverted",
     "according", "passive" or "participle".
@@ -188,6 +189,7 @@ class Attribution:
     structure: str
     verb_end: int
     remove: tuple[int, int] | None = None  # for "according to X": the phrase to cut out of the sentence
+    negated: bool = False  # a negative verb itself negated: "did not deny (that) P" affirms P
 
 
 def blank_quotes(sentence: str, inside: bool) -> tuple[str, bool]:
@@ -460,6 +462,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
             continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
+        negated = _NEGATED_AUX.search(before) if negative else None
+        if negated is not None:  # "The government did not deny that ...": the speaker stands before the auxiliary
+            vs, before = negated.start(), before[:negated.start()]
         if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
             r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
             r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b", frame[ve:]
@@ -487,14 +492,14 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                     r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
                 ):
                     app = _appositive_after(frame, end)
-                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve)
+                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve, negated=negated is not None)
         if verb in _PARTICIPLES:
             pw = before.split()[-1] if before.split() else ""
             issued = _ISSUED.search(before)
             if issued is not None:
                 got = _scan_back(frame, issued.start(), 0)
                 if got is not None and (_is_intro(frame[:got[0]]) or re.search(r"\b(?:and|but)\s*$", frame[:got[0]])):
-                    return Attribution(" ".join(got[1]), None, verb, negative, (ve, n), "participle", ve)
+                    return Attribution(" ".join(got[1]), None, verb, negative, (ve, n), "participle", ve, negated=negated is not None)
                 continue
             if not (pw.endswith(",") or pw[:1].isupper()):
                 continue
@@ -507,7 +512,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 words, app = subject
             else:
                 words, app = got[1], None
-            return Attribution(" ".join(words), app, verb, negative, (ve, n), "participle", ve)
+            return Attribution(" ".join(words), app, verb, negative, (ve, n), "participle", ve, negated=negated is not None)
         floor = max(before.rfind(";"), before.rfind(":"), 0)
         if floor:
             floor += 1
@@ -538,7 +543,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 subject = _clause_subject(frame)
                 if subject is not None:
                     words, app = subject
-                    return Attribution(" ".join(words), app, verb, negative, (ve, n), "subject", ve)
+                    return Attribution(" ".join(words), app, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if got is None:
             continue
         np_start, words = got
@@ -549,16 +554,16 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             subject = _clause_subject(pre) if _AGENT_BEFORE.search(pre) else None
             if subject is None or not _np_ok(subject[0], True):
                 continue
-            return Attribution(" ".join(subject[0]), subject[1], verb, negative, (ve, n), "subject", ve)
+            return Attribution(" ".join(subject[0]), subject[1], verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if pre.rstrip().endswith(BLANK) or (pre.rstrip().endswith(",") and pre.rstrip()[:-1].rstrip().endswith(BLANK)):
-            return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve)
+            return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve, negated=negated is not None)
         if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
         rest_words = re.sub(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b", "", frame[ve:]).split()
         trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4 \
             and not re.match(r"\s*[,:]?\s*\u2592", frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
         if not trailing and (_is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre)):
-            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve)
+            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         cut = pre.rstrip()
         if cut.endswith(","):
             cut = cut[:-1]
@@ -567,8 +572,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 continue
             # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
             whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
-            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve)
-        return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve)
+            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
+        return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve, negated=negated is not None)
     colon = re.search(r":\s*\u2592", frame)
     if colon is not None and acc is None:
         subject = _clause_subject(frame[:colon.start()])
@@ -619,6 +624,9 @@ _ISSUED = re.compile(
     r"(?:(?:a|an|the|its|their|his|her|new|joint|written|brief|short|press|public|official|separate|further)\s+){0,3}"
     r"(?:statement|report|findings|study|letter|message|tweet|post|video|communiqu\u00e9|communique|note|release|notice|update|paper)s?"
     r"\s+(?:(?:on|late\s+on|early\s+on)\s+\w+day\s+|yesterday\s+|today\s+|online\s+)?$"
+)
+_NEGATED_AUX = re.compile(
+    r"\b(?:(?:did|does|do|has|have|had|would|will|could|can)(?:\s+not|n['\u2019]t)|never|not)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # what precedes a noun phrase that is an object or an agent, not a subject
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")

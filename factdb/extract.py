@@ -27,7 +27,8 @@ Propositions (what matching compares) follow one policy:
   the claim(s) that P", "it was 'not correct' to say that P", "pushed back on any suggestion that
   P", "those who say P are lying".  "there is no evidence (that) P" gives P, DENIES, hedged with
   cue "no evidence".  A denial of an earlier statement ("Iran denied the accusation") takes the
-  proposition of the latest claim made by someone else.  Double negation affirms.
+  proposition of the latest claim made by someone else.  Double negation affirms, and so does a
+  negated denial ("did not deny that P").
 
 Speakers carried from sentence to sentence: a quotation running on, or a paragraph that is only a
 quotation, keeps the last speaker; "he"/"she" is the latest person who spoke or was named as the
@@ -216,8 +217,14 @@ _OPINION = re.compile(
 )
 _CLAUSE_BREAK = re.compile(  # every break starts at a space, a comma or a semicolon: the lookahead skips other positions fast
     r"(?=[\s,;])(?:,?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
-    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|"
-    r"\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b)"
+    r"(?:,\s*|\s+)which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|"
+    r"\s+(?:that\s+)?so\s+(?=(?:\w+\s+){1,2}?(?:could|can|would|will|might|may)\b)|"
+    r",\s*however\b|\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b)"
+)
+# negation after a complementiser or relative "that" is not the main clause's ("assurances that it would not ...");
+# "that day" is a determiner
+_NEGATION_SCOPE = re.compile(
+    _CLAUSE_BREAK.pattern[:-1] + r"|\s+that\s+(?!(?:day|night|week|weekend|month|year|morning|evening|afternoon|time|moment|point|area)\b))"
 )
 _DO_NOT = re.compile(r"\b(do|does|did)(?:\s+not|n['\u2019]t)\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
 _AUX_NOT = re.compile(
@@ -334,7 +341,7 @@ def _remove_negation(text: str) -> tuple[str, int]:
     lead = _LEADING_SUBORDINATE.match(text)
     prefix = text[: lead.end()] if lead else ""
     text = text[len(prefix):]
-    brk = _CLAUSE_BREAK.search(text, 3)
+    brk = _NEGATION_SCOPE.search(text, 3)
     head, tail = (text[: brk.start()], text[brk.start():]) if brk else (text, "")
     flips = 0
 
@@ -779,7 +786,7 @@ def _candidate(
         content = f"The {toll.group(1)} {'is' if present else 'was'} {toll.group(2)}"
     if own is not None and own.structure in ("subject", "trailing", "according", "participle") and ";" in content:
         content = content.split(";", 1)[0]  # a second independent clause is the outlet's
-    flips = 0
+    flips = 1 if own is not None and own.negated else 0  # "did not deny": the denial itself is negated
     hedge_cue: str | None = None
     negative_frame = own is not None and own.negative
     content = content.strip()

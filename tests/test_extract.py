@@ -691,3 +691,30 @@ def test_she_passes_over_a_man_and_he_over_a_woman():
 def test_a_pronoun_after_a_claim_does_not_point_into_that_claim():
     text = "Police chief Adam Kerr said the suspect had fled. Tom Lund was arrested on Monday in Hull, he said."
     assert [c.speaker for c in claims(text)] == ["Adam Kerr", "Adam Kerr"]
+
+
+# ------------------------------------------------------------------ negation scope
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The army said the missiles came from a site which could not be reached by road.",
+        "The union received assurances from the board that no jobs would be cut.",
+        "The court upheld the ban on Monday, however the mayor did not comment.",
+        "The clinic stayed open so no patient would be turned away.",
+    ],
+)
+def test_negation_in_a_subordinate_clause_does_not_flip_the_claim(sentence):
+    assert one(sentence).stance is Stance.AFFIRMS
+
+
+def test_that_as_a_determiner_does_not_end_the_main_clause():
+    assert one("An attack that day produced no casualties.").stance is Stance.DENIES
+
+
+def test_a_negated_denial_affirms():
+    c = one("The government did not deny that troops had been deployed.")
+    assert (c.speaker, c.stance, c.proposition) == ("government", Stance.AFFIRMS, "Troops had been deployed")
+    text = "The rebels said the army had shelled the market. The army has never denied the accusation."
+    c = claims(text)[1]
+    assert (c.stance, c.proposition) == (Stance.AFFIRMS, "The army had shelled the market")
