@@ -548,10 +548,6 @@ class _Context:
             self.surnames.setdefault(words[-1], " ".join(words))
 
 
-_ORG_WORDS = frozenset(
-    """united states kingdom nations ministry government council committee court house senate party army
-    forces agency news times post service department university church league union republic""".split()
-)
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
 
 
