@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from factdb.models import SpeakerKind
 
-__all__ = ["Attribution", "Speaker", "find_attribution", "split_name_role", "speaker_kind", "blank_quotes"]
+__all__ = [
+    "Attribution", "Speaker", "find_attribution", "split_name_role", "speaker_kind", "blank_quotes", "named_subject",
+    "gender_cue",
+]
 
 BLANK = "\u2592"
 
@@ -44,9 +47,21 @@ _PARTICIPLES = (
 ).split()
 # Ambiguous -s forms: a verb only right after a name, an adverb or a closed appositive.
 _AMBIGUOUS = frozenset("reports claims estimates notes states promises reads calls read found".split())
+
+
+def _alternation(words: set[str]) -> str:
+    """A regex alternation of ``words`` grouped by first letter (longest first), so a match fails fast."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(
+        f"{first}(?:{'|'.join(sorted(rests, key=len, reverse=True))})" for first, rests in sorted(by_first.items())
+    )
+
+
 _VERB_RE = re.compile(
-    r"\b(" + "|".join(sorted(set(_SAY_VERBS + _NEG_VERBS + _PARTICIPLES), key=len, reverse=True))
-    + r"|ruled out|pushed back on)\b"
+    r"\b(?=[a-z])(" + _alternation(set(_SAY_VERBS + _NEG_VERBS + _PARTICIPLES))
+    + r"|ruled out|pushed back on|(?:placed|places|put|puts)(?=\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,3}(?:toll|count|tally|figure|total|number\s+of)\b))\b"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 _PASSIVE_BEFORE = re.compile(
@@ -80,7 +95,9 @@ _VAGUE_HEADS = frozenset(
     analysts researchers media figures letter statement statements documents document people insiders
     observers lawmakers diplomats investigators authorities activists scientists locals study survey
     data footage video records rumours rumors organizers organisers associates allies supporters relatives family colleagues
-    aides doctors sources""".split()
+    aides doctors memo memos memorandum email emails dossier assessment cable transcript message messages
+    tweet tweets agencies services ministries governments groups organisations organizations companies departments
+    bodies institutions parties rebels militants insurgents troops soldiers fighters""".split()
 )
 _PERSON_NOUNS = frozenset(
     """protester resident witness student activist worker survivor soldier villager passenger eyewitness
@@ -118,7 +135,8 @@ _KNOWN_ORGS = frozenset(
 _INVERTIBLE = frozenset(
     """said says added adds wrote writes continued continues explained noted notes asked replied told warned insisted
     stated claimed claims reported recalled stressed observed remarked responded tweeted argued argues commented
-    comments cautioned countered conceded""".split()
+    comments cautioned countered conceded says reads states concluded concludes announced confirmed admitted
+    acknowledged""".split()
 )
 _QUOTE_ONLY = frozenset(
     """spoke speaking continued continues added adds wrote writes read reads explained explains noted notes replied
@@ -157,6 +175,7 @@ class Attribution:
     ``speaker_text``: the speaker noun phrase as written (may be a pronoun); ``appositive``: a role
     given beside it ("Abdurrahman Mangal, spokesperson for the provincial governor,");
     ``verb``: the reporting verb, lower-cased; ``negative``: the verb denies its content;
+    ``negated``: a negative verb is itself negated ("did not deny", "never disputed");
     ``content``: the span of the sentence holding what is claimed (quotes included), or None when
     the content is the quotation itself; ``structure``: "subject", "trailing", "inverted",
     "according", "passive" or "participle".
@@ -170,27 +189,34 @@ class Attribution:
     structure: str
     verb_end: int
     remove: tuple[int, int] | None = None  # for "according to X": the phrase to cut out of the sentence
+    negated: bool = False  # a negative verb itself negated: "did not deny (that) P" affirms P
 
 
 def blank_quotes(sentence: str, inside: bool) -> tuple[str, bool]:
     """The sentence with double-quoted stretches (marks included) replaced by BLANK, and whether a quote is open at its end.
 
     ``inside``: a quotation is already open at the sentence start.
+
+    >>> blank_quotes('He said "no" twice.', False)
+    ('He said \u2592\u2592\u2592\u2592 twice.', False)
     """
     out = []
-    for ch in sentence:
-        if ch == '"':
-            out.append(BLANK)
-            inside = not inside
-        elif ch == "\u201c":
-            out.append(BLANK)
-            inside = True
-        elif ch == "\u201d":
-            out.append(BLANK)
-            inside = False
-        else:
-            out.append(BLANK if inside else ch)
+    pos = 0
+    for m in _QUOTE_MARK.finditer(sentence):
+        stretch = sentence[pos:m.start()]
+        out.append(BLANK * len(stretch) if inside else stretch)
+        out.append(BLANK)
+        mark = m.group(0)
+        inside = (not inside) if mark == '"' else mark == "\u201c"
+        pos = m.end()
+    if not pos:  # no quotation mark: most sentences
+        return (BLANK * len(sentence) if inside else sentence), inside
+    stretch = sentence[pos:]
+    out.append(BLANK * len(stretch) if inside else stretch)
     return "".join(out), inside
+
+
+_QUOTE_MARK = re.compile('["\u201c\u201d]')
 
 
 def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
@@ -218,7 +244,15 @@ def _np_ok(words: list[str], first_in_sentence: bool) -> bool:
     if len(words) >= 2 and (low[0] in _DETERMINERS or words[0].endswith(("'s", "\u2019s"))) and words[-1].isalpha() and words[-1].islower():
         return True
     caps = [w for i, w in enumerate(words) if w[:1].isupper() and not (i == 0 and first_in_sentence and _norm(w) in _DETERMINERS)]
-    return bool(caps) and words[-1][:1].isupper() or (words[-1].endswith(")") and bool(caps))
+    return bool(caps) and _name_word(words[-1]) or (words[-1].endswith(")") and bool(caps))
+
+
+_PARTICLE_PREFIX = re.compile(r"(?:al|el|ul|ad|an|ar|as|ash|at|az|bin|ibn|abu|ben)-[A-Z\u00c0-\u024f]")
+
+
+def _name_word(word: str) -> bool:
+    """Whether ``word`` can end a name: capitalised, or a particle glued to a capitalised name ("al-Amr")."""
+    return word[:1].isupper() or bool(_PARTICLE_PREFIX.match(word))
 
 
 def _det_before(toks: list[tuple[str, int, int]], i: int) -> bool:
@@ -251,7 +285,10 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
     while i >= 0:
         tok, ts, _ = toks[i]
         low = tok.lower()
-        if tok == ")":
+        if tok == "." and words and i > 0 and toks[i - 1][2] == ts and toks[i - 1][0].lower() + "." in HONORIFICS:
+            words.append((toks[i - 1][0] + ".", toks[i - 1][1]))  # "Dr. Lena Park": the title's stop is no boundary
+            i -= 1
+        elif tok == ")":
             depth += 1
             words.append((tok, ts))
         elif tok == "(":
@@ -326,8 +363,13 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
     depth = 0
     last_good_end = start
     last_good_len = 0
-    for tok, ts, te in _tokens(frame, start, limit):
+    for tm in _TOKEN.finditer(frame, start, limit):
+        tok, ts, te = tm.group(0), tm.start(), tm.end()
         low = tok.lower()
+        if tok == "." and words and ts == end and words[-1].lower() + "." in HONORIFICS:
+            words[-1] += "."  # "Dr. Lena Park"
+            end = te
+            continue
         if tok == "(":
             depth += 1
         elif tok == ")":
@@ -366,6 +408,14 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
     return last_good_end, words[:last_good_len]
 
 
+_TIME_INTRO = re.compile(
+    r"^(?:(?:the|a|an|one|two|three|four|five|six|several|a\s+few|few|\d+)\s+)?"
+    r"(?:(?:previous|following|next|same|prior|day|days|week|weeks|month|months|hours?|minutes?|years?)\s+)?"
+    r"(?:day|days|week|weeks|month|months|years?|morning|evening|afternoon|night|weekend|hours?|minutes?|later|earlier|ago)$",
+    re.IGNORECASE,
+)
+
+
 def _is_intro(text: str) -> bool:
     """Whether ``text`` (what precedes a subject) is an introductory adverbial rather than a clause."""
     t = text.strip().rstrip(",").strip()
@@ -377,6 +427,8 @@ def _is_intro(text: str) -> bool:
         return True
     if first in ("this", "that") and len(words) <= 3:
         return True  # "This week,", "That day,"
+    if len(words) <= 4 and _TIME_INTRO.match(t):
+        return True  # "The previous day,", "Two days later,"
     if len(words) > 12:
         return False
     return first in _INTRO_WORDS or first.endswith("ing") or bool(re.match(r"\d", first))
@@ -410,6 +462,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
             continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
+        negated = _NEGATED_AUX.search(before) if negative else None
+        if negated is not None:  # "The government did not deny that ...": the speaker stands before the auxiliary
+            vs, before = negated.start(), before[:negated.start()]
         if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
             r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
             r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b", frame[ve:]
@@ -425,7 +480,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             pw = prev_words[-1] if prev_words else ""
             ok = (pw.lower() in _SKIP_BACK or pw.endswith(",") or pw.endswith(")")
                   or (pw[:1].isupper() and (len(prev_words) > 1 or pw.lower() not in _NOUN_STARTERS))
-                  or _norm(pw) in _VAGUE_HEADS or _norm(pw) in _ORG_HEADS)
+                  or _norm(pw) in _VAGUE_HEADS or _norm(pw) in _ORG_HEADS or (pw.endswith(BLANK) and verb in _INVERTIBLE))
             if not ok:
                 continue
         after = frame[ve:]
@@ -437,9 +492,15 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                     r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
                 ):
                     app = _appositive_after(frame, end)
-                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve)
+                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve, negated=negated is not None)
         if verb in _PARTICIPLES:
             pw = before.split()[-1] if before.split() else ""
+            issued = _ISSUED.search(before)
+            if issued is not None:
+                got = _scan_back(frame, issued.start(), 0)
+                if got is not None and (_is_intro(frame[:got[0]]) or re.search(r"\b(?:and|but)\s*$", frame[:got[0]])):
+                    return Attribution(" ".join(got[1]), None, verb, negative, (ve, n), "participle", ve, negated=negated is not None)
+                continue
             if not (pw.endswith(",") or pw[:1].isupper()):
                 continue
             got = _scan_back(frame, vs, 0)
@@ -451,7 +512,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 words, app = subject
             else:
                 words, app = got[1], None
-            return Attribution(" ".join(words), app, verb, negative, (ve, n), "participle", ve)
+            return Attribution(" ".join(words), app, verb, negative, (ve, n), "participle", ve, negated=negated is not None)
         floor = max(before.rfind(";"), before.rfind(":"), 0)
         if floor:
             floor += 1
@@ -466,7 +527,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 stripped = stripped[:k].rstrip()
             if stripped.endswith(",") or stripped.endswith("),"):
                 inner = stripped[:-1]
-                c = inner.rfind(",")
+                c = _aside_start(frame, inner, floor)
                 if c >= 0:
                     appositive = inner[c + 1:].strip()
                     got = _scan_back(frame, c, floor)
@@ -482,21 +543,27 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 subject = _clause_subject(frame)
                 if subject is not None:
                     words, app = subject
-                    return Attribution(" ".join(words), app, verb, negative, (ve, n), "subject", ve)
+                    return Attribution(" ".join(words), app, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if got is None:
             continue
         np_start, words = got
         if words and words[0] == BLANK:
             continue
         pre = frame[:np_start]
+        if _OBJECT_BEFORE.search(pre):
+            subject = _clause_subject(pre) if _AGENT_BEFORE.search(pre) else None
+            if subject is None or not _np_ok(subject[0], True):
+                continue
+            return Attribution(" ".join(subject[0]), subject[1], verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if pre.rstrip().endswith(BLANK) or (pre.rstrip().endswith(",") and pre.rstrip()[:-1].rstrip().endswith(BLANK)):
-            return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve)
+            return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve, negated=negated is not None)
         if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
         rest_words = re.sub(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b", "", frame[ve:]).split()
-        trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4
+        trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4 \
+            and not re.match(r"\s*[,:]?\s*\u2592", frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
         if not trailing and (_is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre)):
-            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve)
+            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         cut = pre.rstrip()
         if cut.endswith(","):
             cut = cut[:-1]
@@ -505,8 +572,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 continue
             # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
             whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
-            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve)
-        return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve)
+            return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
+        return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve, negated=negated is not None)
     colon = re.search(r":\s*\u2592", frame)
     if colon is not None and acc is None:
         subject = _clause_subject(frame[:colon.start()])
@@ -551,11 +618,56 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
     return None
 
 
+# "released a statement (on Friday) saying", "posted findings estimating": the participle frames a document
+_ISSUED = re.compile(
+    r"\b(?:released|releases|issued|issues|put\s+out|published|publishes|posted|posts|sent|sends|shared|delivered|made)\s+"
+    r"(?:(?:a|an|the|its|their|his|her|new|joint|written|brief|short|press|public|official|separate|further)\s+){0,3}"
+    r"(?:statement|report|findings|study|letter|message|tweet|post|video|communiqu\u00e9|communique|note|release|notice|update|paper)s?"
+    r"\s+(?:(?:on|late\s+on|early\s+on)\s+\w+day\s+|yesterday\s+|today\s+|online\s+)?$"
+)
+_NEGATED_AUX = re.compile(
+    r"\b(?:(?:did|does|do|has|have|had|would|will|could|can)(?:\s+not|n['\u2019]t)|never|not)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+# what precedes a noun phrase that is an object or an agent, not a subject
+_OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
+_AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")
+# an aside between a speaker and the verb: "X, in remarks to Y, said", "X, who led A, B and C, said"
+_ASIDE_OPENER = re.compile(
+    r"\s*(?:who|whose|which|in|at|on|during|speaking|talking|writing|responding|replying|appearing|addressing|"
+    r"asked|quoted|interviewed)\b"
+)
+
+
+def _aside_start(frame: str, inner: str, floor: int) -> int:
+    """The comma opening the aside that ``inner`` (the text before a verb, less its last comma) ends with.
+
+    The last comma, unless an aside opened by a relative pronoun, a preposition or a participle
+    starts at an earlier comma and a speaker stands before it ("X, who led A, B and C, said").
+    """
+    last = inner.rfind(",")
+    c = last
+    for _ in range(4):
+        if c <= floor:
+            break
+        if _ASIDE_OPENER.match(inner, c + 1):
+            got = _scan_back(frame, c, floor)
+            if got is not None and _is_intro(frame[floor:got[0]]):
+                return c
+        c = inner.rfind(",", floor, c)
+    return last
+
+
 def _appositive_after(frame: str, end: int) -> str | None:
     m = re.match(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?:[,;:.]|$)", frame[end:])
     if m:
         return _REL_CUT.sub("", m.group(1))
     return None
+
+
+_PARTITIVE = re.compile(
+    r"(?:One|Some|Many|Most|Several|Two|Three|Each|Both|All|Another)\s+of\s+(?:the|these|those|its|their|his|her|our)\s+"
+    r"[^,;\u2592]{1,40},\s*"
+)
 
 
 def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
@@ -566,9 +678,13 @@ def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
         start = comma + 1
     while start < len(frame) and frame[start].isspace():
         start += 1
-    end, words = _scan_forward(frame, start, len(frame))
+    end, words = _scan_forward(frame, start, min(len(frame), start + 200))
     if not words:
-        return None
+        part = _PARTITIVE.match(frame, start)
+        if part is None:
+            return None
+        end, words = _scan_forward(frame, part.end(), min(len(frame), part.end() + 200))
+        return (words, None) if words and re.match(r"\s*,", frame[end:]) else None
     app = None
     m = re.match(r",\s*([^,;\u2592]{2,120}?),", frame[end:])
     if m:
@@ -580,11 +696,71 @@ def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
     return words, app
 
 
+def named_subject(frame: str, start: int = 0) -> Speaker | None:
+    """The person named as the subject of the clause that starts at ``start`` of ``frame``, if one is.
+
+    An introductory adverbial ("On Monday,", "Speaking to Ann Lee of the BBC,") and a leading
+    "that" are skipped: a name inside them is not the subject.  Roles are split off.
+
+    >>> named_subject("The previous day, Crown Prince Omar bin Said of Qatar accepted the offer.")
+    Speaker(name='Omar bin Said', role='Crown Prince of Qatar', kind=<SpeakerKind.PERSON: 'person'>)
+    >>> named_subject("Speaking to Ann Lee of the BBC, he said the talks were over.") is None
+    True
+    """
+    m = re.match(r"\s*(?:that\s+)?", frame[start:start + 8])
+    pos = start + (m.end() if m else 0)
+    comma = frame.find(",", pos, pos + 80)
+    if comma >= 0 and _is_intro(frame[pos:comma]):
+        pos = comma + 1
+    if not _NAME_START.match(frame, pos):
+        return None  # most sentences: "The ministry ...", "It ...", a quotation
+    _, words = _scan_forward(frame, pos, min(len(frame), pos + 150))
+    if not words or words[0].lower() in _PRONOUNS or words[0].lower() in _INTRO_WORDS or not any(w[:1].isupper() for w in words):
+        return None
+    name, role = split_name_role(" ".join(words))
+    if (len(name.split()) < 2 and role is None) or not all(_name_word(w) or w in _PARTICLES for w in name.split()):
+        return None
+    kind = speaker_kind(name, role)
+    return Speaker(name, role, kind) if kind is SpeakerKind.PERSON and name[:1].isupper() else None
+
+
+# a person's name (two capitalised words) among the first words: "Aid worker Tom Hale", "Crown Prince Omar bin Said"
+_NAME_START = re.compile(
+    r"\s*(?:(?:[Tt]he|[Aa]n?|[Ff]ormer|then|late)\s+)?"
+    r"(?!(?:The|This|That|These|Those|It|Its|In|On|At|He|She|They|We|I|There|Their|His|Her|A|An|But|And)\b)"
+    r"(?:[\w.'\u2019-]+\s+){0,3}?[A-Z\u00c0-\u00de][\w.'\u2019-]*\s+(?:(?:al|bin|ibn|de|van|von)\s+)?[A-Z\u00c0-\u00de]"
+)
+_MALE = frozenset("mr mr. sir lord king prince spokesman chairman congressman businessman father son brother husband".split())
+_FEMALE = frozenset(
+    """mrs mrs. ms ms. miss dame lady queen princess spokeswoman chairwoman congresswoman businesswoman mother daughter
+    sister wife""".split()
+)
+
+
+def gender_cue(*texts: str | None) -> str | None:
+    """"m" or "f" when an honorific or a role in ``texts`` says so ("Mr Vance", "spokeswoman Ina Berg"), else None.
+
+    >>> gender_cue("Mrs Ortiz"), gender_cue("Kremlin spokesman Dmitry Peskov"), gender_cue("the minister")
+    ('f', 'm', None)
+    """
+    for text in texts:
+        for w in (text or "").lower().split():
+            if w in _MALE:
+                return "m"
+            if w in _FEMALE:
+                return "f"
+    return None
+
+
 def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set[str] = frozenset()) -> SpeakerKind:
     """PERSON, ORGANISATION or UNKNOWN for a speaker name (see the module docstring for the policy)."""
     words = name.split()
     if not words:
         return SpeakerKind.UNKNOWN
+    if " and " in name and not role:
+        first = speaker_kind(re.sub(r"^(?:the|both)\s+", "", name.split(" and ")[0], flags=re.IGNORECASE), None, known_people)
+        if first is SpeakerKind.ORGANISATION or (first is SpeakerKind.PERSON and " " in name.split(" and ")[0].strip()):
+            return first  # "Saudi Arabia and the United States", "Reuters and NBC", "Ann Lee and Tom Hale"
     low = [_norm(w) for w in words]
     prep = next((i for i, w in enumerate(low) if i > 0 and w in ("of", "in", "at", "from", "for", "within")), None)
     head = (low[prep - 1] if prep is not None else low[-1]).strip("()")
@@ -626,7 +802,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
     ("Mangal, spokesperson for the governor,") becomes the role.
     """
     words = [w for w in np.replace("\u2019", "'").split() if w != BLANK]
-    while words and words[0].lower() in ("the", "a", "an"):
+    while words and words[0].lower() in ("the", "a", "an", "both"):
         words = words[1:]
     while words and words[-1] in ("of", "for", "and", "the", ","):
         words = words[:-1]
@@ -653,6 +829,9 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         # "a State Department spokesperson, Morgan Ortagus, said": the appositive is the name
         return _clean_name(role_app), " ".join(words)
     low = [_norm(w) for w in words]
+    if "and" in low[1:-1] and not any(w in ROLE_WORDS for w in low) and any(_name_word(w) for w in words):
+        # "Saudi Arabia and the United States", "the CIA and other intelligence agencies": they speak together
+        return _clean_name(" ".join(words)), role_app
     # an "of ..." tail after a name: "Graciano Mijares of the police", "Hassan Rouhani of Iran"
     last_role = max((i for i, w in enumerate(low) if w in ROLE_WORDS), default=-1)
     caps_after = [i for i in range(last_role + 1, len(words)) if words[i][:1].isupper() or low[i] in _PARTICLES]
@@ -705,7 +884,9 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         if "of" in low[:i]:
             break
         if w.endswith("'s") and all(x[:1].isupper() for x in words[i + 1:]) and len(words) - i - 1 >= 2:
-            return _clean_name(" ".join(words[i + 1:])), role_app or w[:-2]
+            if any(_norm(x) in _ORG_HEADS for x in words[i + 1:]):
+                break  # "Saudi Arabia's Civil Defense Authority": an organisation, named whole
+            return _clean_name(" ".join(words[i + 1:])), role_app or " ".join(words[:i + 1])[:-2]
     of_idx = next((i for i, w in enumerate(words) if w.lower() == "of" and i > 1), None)
     if of_idx is not None and all(x[:1].isupper() or _norm(x) in _PARTICLES for x in words[:of_idx]) and of_idx <= 4 and not any(
         _norm(x) in _ORG_HEADS for x in words[:of_idx]

@@ -27,7 +27,16 @@ Propositions (what matching compares) follow one policy:
   the claim(s) that P", "it was 'not correct' to say that P", "pushed back on any suggestion that
   P", "those who say P are lying".  "there is no evidence (that) P" gives P, DENIES, hedged with
   cue "no evidence".  A denial of an earlier statement ("Iran denied the accusation") takes the
-  proposition of the latest claim made by someone else.  Double negation affirms.
+  proposition of the latest claim made by someone else.  Double negation affirms, and so does a
+  negated denial ("did not deny that P").
+
+Speakers carried from sentence to sentence: a quotation running on, or a paragraph that is only a
+quotation, keeps the last speaker; "he"/"she" is the latest person who spoke or was named as the
+subject of a clause (a reported clause too: "the paper reported that Carl Ostrow had resigned"),
+never a person named as an object in the same sentence ("Speaking to Ann Lee, he said"), never
+someone named inside the claim the pronoun attributes ("X was arrested, he said"), and never
+someone known to be of the other gender (from "Mr"/"Ms", "spokesman"/"spokeswoman", "said she",
+or an earlier "she said").
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ from factdb.attribution import (
     Speaker,
     blank_quotes,
     find_attribution,
+    gender_cue,
+    named_subject,
     speaker_kind,
     split_name_role,
 )
@@ -152,7 +163,7 @@ def _header_end(text: str) -> int | None:
 _CAPTION = re.compile(
     r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
     r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
-    r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock|Twitter|Instagram)\b"
+    r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock)\b|\(via (?:Twitter|Instagram)\)"
     r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
     r"AP Photo|Reuters/[^()]*|AFP/[^()]*|EPA-EFE)(?:\s*(?:Photo|Images))?\s*\)\s*$"
     r"|\b(?:AP|AFP|Reuters|EPA|Getty) (?:Photo|Images|Photographer)\b|\u00a9|\bGetty Images\b|\bfile photo\b"
@@ -204,9 +215,16 @@ _OPINION = re.compile(
     r"|^(?:Imagine|Let|Remember|Consider|Stop|Think)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(
-    r",?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
-    r",\s*which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b"
+_CLAUSE_BREAK = re.compile(  # every break starts at a space, a comma or a semicolon: the lookahead skips other positions fast
+    r"(?=[\s,;])(?:,?\s+but\s|;|\s+because\s|\s+although\s|\s+though\s|,?\s+while\s|\s+whereas\s|\s+unless\s|"
+    r"(?:,\s*|\s+)which\s|\s+who\s|\s+whose\s|,\s*where\s|\s+so that\s|"
+    r"\s+(?:that\s+)?so\s+(?=(?:\w+\s+){1,2}?(?:could|can|would|will|might|may)\b)|"
+    r",\s*however\b|\s+if\s|\s+whilst\s|,\s*with\s|,\s*and\s|\s+as\s+(?=\w+\s+(?:is|was|are|were)\b)|\s+after\s+\w+\s+(?:had|has|was|were)\b)"
+)
+# negation after a complementiser or relative "that" is not the main clause's ("assurances that it would not ...");
+# "that day" is a determiner
+_NEGATION_SCOPE = re.compile(
+    _CLAUSE_BREAK.pattern[:-1] + r"|\s+that\s+(?!(?:day|night|week|weekend|month|year|morning|evening|afternoon|time|moment|point|area)\b))"
 )
 _DO_NOT = re.compile(r"\b(do|does|did)(?:\s+not|n['\u2019]t)\s+(?:\w+ly\s+)?([a-z]+)", re.IGNORECASE)
 _AUX_NOT = re.compile(
@@ -323,7 +341,7 @@ def _remove_negation(text: str) -> tuple[str, int]:
     lead = _LEADING_SUBORDINATE.match(text)
     prefix = text[: lead.end()] if lead else ""
     text = text[len(prefix):]
-    brk = _CLAUSE_BREAK.search(text, 3)
+    brk = _NEGATION_SCOPE.search(text, 3)
     head, tail = (text[: brk.start()], text[brk.start():]) if brk else (text, "")
     flips = 0
 
@@ -466,52 +484,70 @@ class _Context:
         self.surnames: dict[str, str] = {}
         self.claims: list[ClaimCandidate] = []
         self.speakers: list[Speaker] = []
-        self.mentioned: Speaker | None = None  # the last person named as a sentence subject
-        self.mentioned_at = -1
-        self.person_at = -1
+        # people "he"/"she" may point to: (sentence, 1 for a speaker or 0 for a named subject, person)
+        self.persons: list[tuple[int, int, Speaker]] = []
+        self.genders: dict[str, str] = {}
         self.sentence_no = 0
 
-    def recent_person(self) -> Speaker | None:
-        """The person "he"/"she" most likely points to: the later of the last person speaker and subject."""
-        if self.mentioned is not None and self.mentioned_at > self.person_at:
-            return self.mentioned
-        return self.last_person or self.mentioned
+    def recent_person(self, gender: str | None = None, *, skip_sentence: int = -1) -> Speaker | None:
+        """The person "he"/"she" most likely points to.
+
+        The latest person who spoke or was named as the subject of a clause (a speaker before a
+        subject named in the same sentence), passing over anyone known to be of the other
+        ``gender`` ("m"/"f") and anyone named as a subject in ``skip_sentence`` (the sentence of
+        "..., he said": a pronoun does not point into its own claim).
+        """
+        ranked = sorted(
+            (p for p in self.persons[-16:] if not (p[0] == skip_sentence and p[1] == 0)),
+            key=lambda p: (p[0], p[1]), reverse=True,
+        )
+        for _, _, person in ranked:
+            if gender is None or self.genders.get(person.name, gender) == gender:
+                return person
+        return ranked[0][2] if ranked else None
 
     def note(self, speaker: Speaker) -> None:
         self.speakers.append(speaker)
         self.last = speaker
         if speaker.kind is SpeakerKind.PERSON:
             self.last_person = speaker
-            self.person_at = self.sentence_no
+            self.persons.append((self.sentence_no, 1, speaker))
             words = speaker.name.split()
             if len(words) >= 2 and words[0][:1].isupper():
                 self.surnames.setdefault(words[-1], speaker.name)
         elif speaker.kind is SpeakerKind.ORGANISATION:
             self.last_org = speaker
 
+    def mention(self, person: Speaker) -> None:
+        """``person`` is named as the subject of a clause in the current sentence."""
+        name = person.name
+        if " " not in name and name in self.surnames:
+            person = Speaker(self.surnames[name], person.role, person.kind)
+        elif len(name.split()) >= 2:
+            self.surnames.setdefault(name.split()[-1], name)
+        self.persons.append((self.sentence_no, 0, person))
+
+    def learn_gender(self, name: str, gender: str | None) -> None:
+        if gender is not None:
+            self.genders.setdefault(name, gender)
+
     def learn_names(self, text: str) -> None:
         self.sentence_no += 1
-        first = True
         for m in _PERSON_NAME.finditer(text):
             words = m.group(0).split()
-            while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in ROLE_WORDS or words[0].lower() in HONORIFICS):
+            roles = [i for i, w in enumerate(words) if w.lower() in ROLE_WORDS]
+            if roles:
+                words = words[roles[-1] + 1:]  # "Prime Minister Johnson", "Crown Prince Omar": a title is no name
+            while words and (words[0].lower() in _NOT_ENTITY or words[0].lower() in HONORIFICS):
                 words = words[1:]
-            if len(words) < 2 or words[-1].lower() in ROLE_WORDS or words[-1].lower() in _NOT_ENTITY:
+            if len(words) < 2 or words[-1].lower() in _NOT_ENTITY:
                 continue
             nxt = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
             if nxt and (nxt.group(1) in ROLE_WORDS or nxt.group(1) in ("adviser", "aide", "ally", "supporter", "administration")):
                 continue  # "Former Trump adviser Michael Flynn": the name is a modifier here
             self.surnames.setdefault(words[-1], " ".join(words))
-            if first and m.start() < 30 and not any(w.lower() in _ORG_WORDS for w in words):
-                self.mentioned = Speaker(" ".join(words), None, SpeakerKind.PERSON)
-                self.mentioned_at = self.sentence_no
-            first = False
 
 
-_ORG_WORDS = frozenset(
-    """united states kingdom nations ministry government council committee court house senate party army
-    forces agency news times post service department university church league union republic""".split()
-)
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
 
 
@@ -519,7 +555,11 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
     text = att.speaker_text.replace(BLANK, "").strip()
     low = text.lower()
     if low in ("he", "she", "him", "her"):
-        return ctx.recent_person() or ctx.last
+        own_claim_first = att.structure in ("trailing", "inverted")
+        person = ctx.recent_person("m" if low in ("he", "him") else "f", skip_sentence=ctx.sentence_no if own_claim_first else -1)
+        if person is not None:
+            ctx.learn_gender(person.name, "m" if low in ("he", "him") else "f")
+        return person or ctx.last
     if low in ("they", "it", "them"):
         return ctx.last_org or ctx.last
     if low in ("i", "my"):
@@ -635,6 +675,9 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         frame = frame[start - sp.start:]
         if not _is_claim_shaped(sentence, sp, title):
             continue
+        subject = named_subject(frame)
+        if subject is not None:
+            ctx.mention(subject)
         quoted = BLANK in frame
         starts_quoted = frame.lstrip()[:1] == BLANK
         speaker: Speaker | None = None
@@ -653,6 +696,12 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         if speaker is not None:
             ctx.note(speaker)
             para_speaker = speaker
+            if att is not None and speaker.kind is SpeakerKind.PERSON:
+                ctx.learn_gender(speaker.name, _speaker_gender(att, infos[idx][1], speaker))
+        if att is not None and att.content is not None and att.structure in ("subject", "participle"):
+            reported = named_subject(infos[idx][1], att.content[0])  # "PBS revealed that Omar bin Said had ..."
+            if reported is not None and (speaker is None or reported.name != speaker.name):
+                ctx.mention(reported)
         if att is not None and re.search(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S", frame):
             block_speaker = speaker
         cand = _candidate(text, start, end, sentence, frame, att, speaker, ctx)
@@ -663,6 +712,16 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
         ctx.claims.append(cand)
         out.append(cand)
     return out
+
+
+def _speaker_gender(att: Attribution, frame: str, speaker: Speaker) -> str | None:
+    """The speaker's gender when the frame shows it: "Mr", "spokeswoman", or "X said she ..." (her own claim)."""
+    cue = gender_cue(att.speaker_text, att.appositive, speaker.role)
+    if cue is None and att.content is not None and att.structure in ("subject", "participle"):
+        m = re.match(r"\s*,?\s*(?:that\s+)?(he|she)\b", frame[att.content[0]:att.content[0] + 20], re.IGNORECASE)
+        if m:
+            cue = "m" if m.group(1).lower() == "he" else "f"
+    return cue
 
 
 def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:
@@ -717,9 +776,13 @@ def _candidate(
         own.negative or own.verb in ("accused", "accuses", "accusing", "urged", "urges", "told", "tells", "telling")
     ) and own.verb in _EVENT_VERBS and not _is_clause(content):
         content = sentence  # "The minister confirmed the plan": an event with an object, not reported speech
+    toll = _TOLL.match(content) if own is not None and own.verb in _TOLL_VERBS else None
+    if toll:  # "X has placed the death toll at 300" -> "The death toll is 300"
+        present = own.verb.endswith("s") or re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", frame[: own.verb_end - len(own.verb)])
+        content = f"The {toll.group(1)} {'is' if present else 'was'} {toll.group(2)}"
     if own is not None and own.structure in ("subject", "trailing", "according", "participle") and ";" in content:
         content = content.split(";", 1)[0]  # a second independent clause is the outlet's
-    flips = 0
+    flips = 1 if own is not None and own.negated else 0  # "did not deny": the denial itself is negated
     hedge_cue: str | None = None
     negative_frame = own is not None and own.negative
     content = content.strip()
@@ -771,8 +834,10 @@ def _candidate(
             content = f"{m.group(1)} should {m.group(2)}{m.group(3)}"
     if speaker is not None and own is not None and own.structure in ("subject", "participle"):
         pm = _PRONOUN_SUBJECT.match(content)
-        if pm and ((pm.group(1).lower() in ("he", "she")) == (speaker.kind is SpeakerKind.PERSON)):
-            written = own.speaker_text.replace(BLANK, "").strip()
+        pronoun = pm.group(1).lower() if pm else ""
+        if pm and (speaker.kind is SpeakerKind.PERSON if pronoun in ("he", "she") else
+                   speaker.kind is SpeakerKind.ORGANISATION if pronoun == "it" else speaker.kind is not SpeakerKind.PERSON):
+            written = own.speaker_text.replace(BLANK, "").replace("( ", "(").replace(" )", ")").strip()
             subject = written if written.lower() not in ("he", "she", "it", "they") and speaker.kind is not SpeakerKind.PERSON else speaker.name
             content = subject + content[pm.end(1):]
     if own is not None and own.negative and speaker is not None:
@@ -817,6 +882,11 @@ def _candidate(
     )
 
 
+_TOLL_VERBS = frozenset("placed places put puts estimated estimates".split())
+_TOLL = re.compile(
+    r"^\s*(?:the|its|their)\s+((?:[\w-]+\s+){0,3}?(?:toll|count|tally|figure|total|number\s+of\s+[\w-]+))\s+(?:at\s+)?(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _BELIEVE = re.compile(r"^(?:they|he|she|it|we|i)\s+(believes?|think|thinks|suspects?)\s+(?:that\s+)?(.{8,})$", re.IGNORECASE)
 _EVENT_VERBS = frozenset(
     """announced announces confirmed confirms revealed reveals reported reports declared declares promised promises
@@ -834,8 +904,12 @@ _FINITE = frozenset(
 _CLAUSE_STOP = frozenset("which who whose where whom to so because after when while as if since until".split())
 
 
+_LEADING_ADVERBIAL = re.compile(r"^\s*(?:that\s+)?(?:in|on|at|by|since|after|before|during|last|earlier|later)\b[^,;\u2592]{1,40},\s*")
+
+
 def _is_clause(content: str) -> bool:
     """Whether what follows a reporting verb is a clause ("the plan was dropped") rather than an object ("the plan")."""
+    content = _LEADING_ADVERBIAL.sub("", content, count=1)
     words = re.findall(r"\d[\d,.]*\d|[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
     if not words:
         return False

@@ -103,3 +103,32 @@ def test_batched_export_histories_equal_one_claim_histories(tmp_path):
     batched = list(iter_histories(store, batch=3))
     assert len(batched) > 5
     assert batched == [claim_history(store, h.claim_id) for h in batched]
+
+
+def test_extraction_eval_reports_each_split_pools_only_tuned_ones_and_never_shows_blind_misses(
+    tmp_path, monkeypatch, capsys
+):
+    import json
+
+    from bench import extraction_eval
+
+    news, gold = tmp_path / "news", tmp_path / "gold"
+    news.mkdir()
+    gold.mkdir()
+    article = "title: Storm\n\nThe storm killed 12 people in Dover, police said.\n"
+    for i, (split, speaker) in enumerate([("dev", "police"), ("test", "police"), ("holdout", "coastguard")]):
+        (news / f"a{i}.txt").write_text(article, encoding="utf-8")
+        claim = {"quote": "The storm killed 12 people", "start": 0, "end": 26, "speaker": [speaker], "stance": "affirms",
+                 "numbers": [12]}
+        (gold / f"a{i}.json").write_text(json.dumps({"file": f"a{i}.txt", "split": split, "claims": [claim]}))
+    monkeypatch.setattr(extraction_eval, "GOLD_DIR", gold)
+
+    scores = extraction_eval.evaluate(news)
+    assert list(scores) == ["dev", "test", "holdout", "dev+test"]
+    assert (scores["dev+test"].gold, scores["holdout"].gold) == (2, 1)
+    assert (scores["dev+test"].ratios()["speaker"], scores["holdout"].ratios()["speaker"]) == (1.0, 0.0)
+
+    assert extraction_eval.main(["--news-dir", str(news), "--no-speed", "--show-misses"]) == 0
+    out = capsys.readouterr().out
+    assert "| holdout | 1 | 1 |" in out and "| dev+test | 2 | 2 |" in out
+    assert "coastguard" not in out and "HOLDOUT" not in out

@@ -573,3 +573,148 @@ def test_role_after_trailing_according_to_leaves_the_proposition():
     assert claim.speaker == "Ivo Marek"
     assert claim.speaker_role == "representative of the workers' union"
     assert claim.hedged and claim.hedge_cue == "allegedly"
+
+
+# ------------------------------------------------------------------ speakers the frame hides
+
+@pytest.mark.parametrize(
+    "sentence, name, role",
+    [
+        ("Rasha al-Tamimi, in remarks to state television, said the dam would hold.", "Rasha al-Tamimi", None),
+        ("Port director Omar al-Rashid, speaking to reporters in Aden, said 14 ships were waiting.", "Omar al-Rashid",
+         "Port director"),
+        ("Hugo Vance, who chaired the inquiry into the fire, the flood and the collapse, said the mine would close.",
+         "Hugo Vance", None),
+    ],
+)
+def test_an_aside_between_speaker_and_verb_keeps_the_speaker(sentence, name, role):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_role, c.speaker_kind) == (name, role, SpeakerKind.PERSON)
+    assert not c.proposition.startswith(name.split()[0])
+
+
+def test_a_statement_saying_belongs_to_whoever_released_it():
+    c = one("On Tuesday, the Coast Guard released a statement saying two crew members were missing.")
+    assert (c.speaker, c.proposition) == ("Coast Guard", "Two crew members were missing")
+    c = one("Researchers at Lund University posted findings online estimating that 3,000 homes were damaged.")
+    assert (c.speaker, c.proposition) == ("Researchers at Lund University", "3,000 homes were damaged")
+
+
+def test_a_death_toll_placed_by_someone_is_their_claim():
+    c = one("The health ministry has placed the death toll at 41.")
+    assert (c.speaker, c.speaker_kind, c.proposition) == ("health ministry", SpeakerKind.ORGANISATION, "The death toll is 41")
+    assert [q.value for q in c.quantities] == [41.0]
+    c = one("Local officials put the number of dead at 17 on Sunday.")
+    assert (c.speaker, c.proposition) == ("Local officials", "The number of dead was 17 on Sunday")
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("The previous day, Senator Ruth Okafor revealed that the mine would close.", "Ruth Okafor"),
+        ("Two days later, the ministry said the mine would close.", "ministry"),
+        ("One of the unions, the National Dock Union, opposed the plan and said it would strike on Monday.",
+         "National Dock Union"),
+    ],
+)
+def test_time_phrases_and_partitives_before_the_speaker(sentence, name):
+    assert one(sentence).speaker == name
+
+
+def test_coordinated_speakers_speak_together():
+    c = one("Both Norway and the European Union said the talks would resume.")
+    assert (c.speaker, c.speaker_role, c.speaker_kind) == ("Norway and the European Union", None, SpeakerKind.ORGANISATION)
+    assert one("The FBI and other agencies believe the fire was set deliberately.").speaker == "FBI and other agencies"
+
+
+def test_an_organisation_named_with_a_possessive_keeps_its_whole_name():
+    c = one("Floods cut off 12 villages, according to Chile's National Emergency Office.")
+    assert (c.speaker, c.speaker_role, c.speaker_kind) == (
+        "Chile's National Emergency Office", None, SpeakerKind.ORGANISATION)
+
+
+def test_a_quotation_read_from_a_document_or_said_after_the_quote():
+    assert one('"Most of the damage was caused by the storm surge," reads the report.').speaker == "report"
+    assert one('"The plant is safe and will reopen," says the operator.').speaker == "operator"
+
+
+def test_the_agent_of_a_participle_is_not_the_speaker():
+    c = one("A leaked memo seen by the Daily Post says the plant will close in May.")
+    assert (c.speaker, c.proposition) == ("leaked memo", "The plant will close in May")
+
+
+def test_a_sentence_posted_via_twitter_is_a_claim_not_a_photo_credit():
+    c = one("Former envoy Lina Moreau also criticised the decision via Twitter.")
+    assert c.speaker == "Lina Moreau"
+
+
+def test_a_quotation_after_a_participial_opening_is_the_claim():
+    text = 'Mayor Ana Silva toured the port. Speaking to reporters in Oslo, she said, "The border will reopen on Friday."'
+    c = claims(text)[-1]
+    assert (c.speaker, c.proposition) == ("Ana Silva", "The border will reopen on Friday")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The hospital director, Dr. Lena Park, said 12 patients had died.",
+     "Dr. Lena Park, the hospital director, said 12 patients had died."],
+)
+def test_a_title_with_a_full_stop_stays_out_of_the_name(sentence):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_role) == ("Lena Park", "hospital director")
+
+
+def test_it_stands_for_an_organisation_never_for_officials():
+    assert one("Health officials confirmed it has infected 300 people.").proposition == "It has infected 300 people"
+    assert one("The ministry said it had closed 30 schools.").proposition == "The ministry had closed 30 schools"
+
+
+# ------------------------------------------------------------------ who "he" and "she" are
+
+def test_he_is_not_the_person_he_speaks_to():
+    text = "Aid worker Tom Hale said the camp was full. Speaking to reporter Ana Silva on Monday, he said food would run out."
+    assert [c.speaker for c in claims(text)] == ["Tom Hale", "Tom Hale"]
+
+
+def test_he_is_the_person_a_report_was_about():
+    text = ("The Daily Post reported that Finance Minister Carl Ostrow had resigned on Monday. "
+            "In an interview with the paper, he said the budget was balanced.")
+    assert claims(text)[-1].speaker == "Carl Ostrow"
+
+
+def test_she_passes_over_a_man_and_he_over_a_woman():
+    text = ('Mayor Ana Silva said she would close the bridge. Site engineer Tom Ruiz said he had inspected it on Monday. '
+            '"It is unsafe," she said. "It is sound," he said.')
+    assert [c.speaker for c in claims(text)] == ["Ana Silva", "Tom Ruiz", "Ana Silva", "Tom Ruiz"]
+
+
+def test_a_pronoun_after_a_claim_does_not_point_into_that_claim():
+    text = "Police chief Adam Kerr said the suspect had fled. Tom Lund was arrested on Monday in Hull, he said."
+    assert [c.speaker for c in claims(text)] == ["Adam Kerr", "Adam Kerr"]
+
+
+# ------------------------------------------------------------------ negation scope
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The army said the missiles came from a site which could not be reached by road.",
+        "The union received assurances from the board that no jobs would be cut.",
+        "The court upheld the ban on Monday, however the mayor did not comment.",
+        "The clinic stayed open so no patient would be turned away.",
+    ],
+)
+def test_negation_in_a_subordinate_clause_does_not_flip_the_claim(sentence):
+    assert one(sentence).stance is Stance.AFFIRMS
+
+
+def test_that_as_a_determiner_does_not_end_the_main_clause():
+    assert one("An attack that day produced no casualties.").stance is Stance.DENIES
+
+
+def test_a_negated_denial_affirms():
+    c = one("The government did not deny that troops had been deployed.")
+    assert (c.speaker, c.stance, c.proposition) == ("government", Stance.AFFIRMS, "Troops had been deployed")
+    text = "The rebels said the army had shelled the market. The army has never denied the accusation."
+    c = claims(text)[1]
+    assert (c.stance, c.proposition) == (Stance.AFFIRMS, "The army had shelled the market")
