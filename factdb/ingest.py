@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -39,7 +39,7 @@ from factdb.sources import RawSource, check_storable
 from factdb.store import Store, open_store
 from factdb.store import writes
 from factdb.store.facts import claims_facts, claims_first_mentions, claims_latest_valid_times
-from factdb.store.index import StoreIndex
+from factdb.store.index import StoreIndex, add_postings_many
 from factdb.store.schema import Mention, Source
 
 #: PostgreSQL advisory lock that serializes the match-and-store step of concurrent writers, so two
@@ -182,25 +182,40 @@ def _find_or_create_claims(
     session: Session, index: StoreIndex, items: list[PreparedClaim], now: datetime
 ) -> tuple[list[int], list[list[Match]], int]:
     """The claim of each item, in order: the stored claim with its key, else the one
-    :func:`find_matches` finds the same, else a new claim (indexed at once, so that a later claim
-    of the same source can match it).  Returns the claim ids, each item's matches (``[]`` for a
-    claim found by key) and how many claims were created."""
+    :func:`find_matches` finds the same, else a new claim.  Returns the claim ids, each item's
+    matches (``[]`` for a claim found by key) and how many claims were created.
+
+    A later claim of the same source can match a new one.  New claims are stored at once (the
+    index counts claims by the highest id) and indexed in batches: a query reads the index only
+    under its own terms, so the claims not indexed yet are indexed before a query sharing one of
+    their terms, and the rest at the end; every query sees what indexing each claim at once gives.
+    """
     by_key = writes.find_claims_by_keys(session, [item.key for item in items])
     claim_ids, matches, new = [], [], 0
+    unindexed: list[tuple[int, Sequence[str]]] = []
+    unindexed_terms: set[str] = set()
     for item in items:
         found: list[Match] = []
         claim_id = by_key.get(item.key)
         if claim_id is None:
+            if unindexed_terms.intersection(item.normalized.tokens):
+                add_postings_many(session, unindexed)
+                unindexed, unindexed_terms = [], set()
             found = find_matches(item.normalized, index, limit=5)
             same = next((m for m in found if m.relation is RelationKind.SAME_AS), None)
             claim_id = same.claim_id if same else None
         if claim_id is None:
             proposition = item.candidate.proposition
-            claim_id = writes.insert_claim(session, proposition, item.normalized, key=item.key, now=now)
+            claim_id = writes.insert_claim(
+                session, proposition, item.normalized, key=item.key, now=now, indexed=False
+            )
+            unindexed.append((claim_id, item.normalized.tokens))
+            unindexed_terms.update(item.normalized.tokens)
             by_key[item.key] = claim_id
             new += 1
         claim_ids.append(claim_id)
         matches.append(found)
+    add_postings_many(session, unindexed)
     return claim_ids, matches, new
 
 

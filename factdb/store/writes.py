@@ -215,8 +215,13 @@ def find_claims_by_keys(session: Session, keys: Sequence[str]) -> dict[str, int]
     return {key: resolved(claim_id) for key, claim_id, _ in rows}
 
 
-def insert_claim(session: Session, proposition: str, normalized: NormalizedClaim, *, key: str, now: datetime) -> int:
-    """Store a new claim and index it for retrieval; return its id."""
+def insert_claim(
+    session: Session, proposition: str, normalized: NormalizedClaim, *, key: str, now: datetime, indexed: bool = True
+) -> int:
+    """Store a new claim and index it for retrieval; return its id.
+
+    ``indexed=False`` leaves the indexing to the caller (:func:`factdb.store.index.add_postings_many`
+    for many claims at once), before anything retrieves by the claim's terms."""
     claim_id = session.execute(
         insert(_claims)
         .values(
@@ -231,7 +236,8 @@ def insert_claim(session: Session, proposition: str, normalized: NormalizedClaim
         )
         .returning(_claims.c.id)
     ).scalar_one()
-    add_postings(session, claim_id, normalized.tokens)
+    if indexed:
+        add_postings(session, claim_id, normalized.tokens)
     return claim_id
 
 
