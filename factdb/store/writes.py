@@ -216,7 +216,13 @@ def find_claims_by_keys(session: Session, keys: Sequence[str]) -> dict[str, int]
 
 
 def insert_claim(
-    session: Session, proposition: str, normalized: NormalizedClaim, *, key: str, now: datetime, indexed: bool = True
+    session: Session,
+    proposition: str,
+    normalized: NormalizedClaim,
+    *,
+    key: str,
+    now: datetime,
+    indexed: bool = True,
 ) -> int:
     """Store a new claim and index it for retrieval; return its id.
 
@@ -386,5 +392,5 @@ def append_status_changes_many(
     if items:
         session.execute(
             update(_claims).where(_claims.c.id == bindparam("claim")).values(status=bindparam("current")),
-            [{"claim": claim_id, "current": status.value if status else None} for claim_id, _, status in items],
+            [{"claim": claim, "current": status.value if status else None} for claim, _, status in items],
         )
