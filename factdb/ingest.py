@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -28,6 +28,7 @@ from factdb.models import (
     ContradictionKind,
     Decider,
     Document,
+    Match,
     NormalizedClaim,
     RelationKind,
     Stance,
@@ -37,8 +38,8 @@ from factdb.relate import numeric_change
 from factdb.sources import RawSource, check_storable
 from factdb.store import Store, open_store
 from factdb.store import writes
-from factdb.store.facts import claim_facts, claim_latest_valid_time
-from factdb.store.index import StoreIndex
+from factdb.store.facts import claims_facts, claims_first_mentions, claims_latest_valid_times
+from factdb.store.index import StoreIndex, add_postings_many
 from factdb.store.schema import Mention, Source
 
 #: PostgreSQL advisory lock that serializes the match-and-store step of concurrent writers, so two
@@ -138,6 +139,8 @@ def _store_source(
     signature: int,
     now: datetime,
 ) -> SourceOutcome:
+    """Match, relate, store and track one source's claims: the reads batched per source, the
+    writes in a few multi-row statements, the result the same as storing claim after claim."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
     existing = writes.find_source_by_hash(session, digest)
@@ -145,108 +148,190 @@ def _store_source(
         return SourceOutcome(source_id=existing, duplicate=True)
 
     source_id = writes.insert_source(session, document, digest=digest, fingerprint=signature, now=now)
-    valid_at = document.meta.published_at or now
+    items = list(prepared)
     index = StoreIndex(session)
-    touched: dict[int, list] = {}
-    new = matched = contradictions = 0
+    claim_ids, matches, new = _find_or_create_claims(session, index, items, now)
+    candidates = [item.candidate for item in items]
+    speaker_ids = _resolve_speakers(session, candidates, now)
+    lookalikes = [m for claim_id, found in zip(claim_ids, matches) for m in found if _related(m, claim_id)]
+    # The source's own mentions are not stored yet: these are what earlier sources said.
+    first = claims_first_mentions(session, [*claim_ids, *(m.claim_id for m in lookalikes)])
+    stated = claims_latest_valid_times(session, [m.claim_id for m in lookalikes if _needs_times(m)])
+    mentions = list(zip(claim_ids, speaker_ids, candidates))
+    mention_ids = writes.insert_mentions(session, mentions, source_id=source_id, now=now)
+    mentioned = _Mentioned(first, claim_ids, mention_ids, candidates)
+    valid_at = document.meta.published_at or now
+    relations = _relations_to_lookalikes(index, items, matches, mentioned, stated, valid_at)
+    relations += _polarity_relations(mentioned)
+    added = writes.insert_relations(session, relations, now=now)
+    contradictions = sum(
+        a and r.kind is RelationKind.CONTRADICTS for r, a in zip(relations, added, strict=True)
+    )
 
-    for item in prepared:
-        candidate = item.candidate
-        matches = []
-        claim_id = writes.find_claim_by_key(session, item.key)
+    touched: dict[int, set[int]] = {}
+    for claim_id, mention_id in zip(claim_ids, mention_ids, strict=True):
+        touched.setdefault(claim_id, set()).add(mention_id)
+    _assign_story(session, source_id, signature, list(touched))
+    _track_status(session, touched)
+    return SourceOutcome(
+        source_id, False, claims_new=new, claims_matched=len(items) - new, contradictions=contradictions
+    )
+
+
+def _find_or_create_claims(
+    session: Session, index: StoreIndex, items: list[PreparedClaim], now: datetime
+) -> tuple[list[int], list[list[Match]], int]:
+    """The claim of each item, in order: the stored claim with its key, else the one
+    :func:`find_matches` finds the same, else a new claim.  Returns the claim ids, each item's
+    matches (``[]`` for a claim found by key) and how many claims were created.
+
+    A later claim of the same source can match a new one.  New claims are stored at once (the
+    index counts claims by the highest id) and indexed in batches: a query reads the index only
+    under its own terms, so the claims not indexed yet are indexed before a query sharing one of
+    their terms, and the rest at the end; every query sees what indexing each claim at once gives.
+    """
+    by_key = writes.find_claims_by_keys(session, [item.key for item in items])
+    claim_ids, matches, new = [], [], 0
+    unindexed: list[tuple[int, Sequence[str]]] = []
+    unindexed_terms: set[str] = set()
+    for item in items:
+        found: list[Match] = []
+        claim_id = by_key.get(item.key)
         if claim_id is None:
-            matches = find_matches(item.normalized, index, limit=5)
-            same = next((m for m in matches if m.relation is RelationKind.SAME_AS), None)
+            if unindexed_terms.intersection(item.normalized.tokens):
+                add_postings_many(session, unindexed)
+                unindexed, unindexed_terms = [], set()
+            found = find_matches(item.normalized, index, limit=5)
+            same = next((m for m in found if m.relation is RelationKind.SAME_AS), None)
             claim_id = same.claim_id if same else None
         if claim_id is None:
-            claim_id = writes.insert_claim(session, candidate.proposition, item.normalized, key=item.key, now=now)
+            proposition = item.candidate.proposition
+            claim_id = writes.insert_claim(
+                session, proposition, item.normalized, key=item.key, now=now, indexed=False
+            )
+            unindexed.append((claim_id, item.normalized.tokens))
+            unindexed_terms.update(item.normalized.tokens)
+            by_key[item.key] = claim_id
             new += 1
-        else:
-            matched += 1
-        speaker_id = (
-            writes.resolve_speaker(session, candidate.speaker, role=candidate.speaker_role, kind=candidate.speaker_kind, now=now)
-            if candidate.speaker
-            else None
-        )
-        mention_id = writes.insert_mention(
-            session, claim_id=claim_id, source_id=source_id, speaker_id=speaker_id, candidate=candidate, now=now
-        )
-        touched.setdefault(claim_id, []).append(mention_id)
-        contradictions += _relate_to_other_claims(session, index, claim_id, mention_id, item, matches, valid_at, now)
-
-    _assign_story(session, source_id, signature, list(touched))
-    for claim_id, mention_ids in touched.items():
-        contradictions += _record_polarity(session, claim_id, now)
-        _track_status(session, claim_id, set(mention_ids))
-    return SourceOutcome(source_id, False, claims_new=new, claims_matched=matched, contradictions=contradictions)
+        claim_ids.append(claim_id)
+        matches.append(found)
+    add_postings_many(session, unindexed)
+    return claim_ids, matches, new
 
 
-def _relate_to_other_claims(
-    session, index: StoreIndex, claim_id, mention_id, item: PreparedClaim, matches, valid_at, now
-) -> int:
-    """Link the claim to look-alikes the matcher found different in numbers or predicate."""
-    added = 0
-    for match in matches:
-        if match.claim_id == claim_id or match.relation not in (RelationKind.CONTRADICTS, RelationKind.UPDATES):
+def _resolve_speakers(session: Session, candidates: list[ClaimCandidate], now: datetime) -> list[int | None]:
+    """Each candidate's speaker id (None when the outlet itself asserts the claim)."""
+    named = [(c.speaker, c.speaker_role, c.speaker_kind) for c in candidates if c.speaker]
+    ids = iter(writes.resolve_speakers(session, named, now=now))
+    return [next(ids) if c.speaker else None for c in candidates]
+
+
+def _related(match: Match, claim_id: int) -> bool:
+    """A look-alike the matcher found different in numbers or predicate (not the claim itself)."""
+    return match.claim_id != claim_id and match.relation in (RelationKind.CONTRADICTS, RelationKind.UPDATES)
+
+
+def _needs_times(match: Match) -> bool:
+    """Whether the relation depends on when each claim was stated (a change of figures)."""
+    return match.contradiction is ContradictionKind.NUMERIC or match.relation is RelationKind.UPDATES
+
+
+class _Mentioned:
+    """Which mention came first for each claim, as the source's mentions are stored one by one:
+    the stored ones (earlier sources) before the source's own, in the source's order."""
+
+    def __init__(self, stored: dict[int, dict[Stance, int]], claim_ids, mention_ids, candidates) -> None:
+        self.stored = stored
+        self.order = list(zip(claim_ids, mention_ids, (c.stance for c in candidates), strict=True))
+        self.own: dict[int, dict[Stance, int]] = {}  # claim -> first own mention per stance
+        self.own_any: dict[int, int] = {}  # claim -> first own mention
+        for claim_id, mention_id, stance in self.order:
+            self.own.setdefault(claim_id, {}).setdefault(stance, mention_id)
+            self.own_any.setdefault(claim_id, mention_id)
+
+    def said_here(self, claim_id: int, *, before: int) -> bool:
+        """Whether the source mentions the claim before mention id ``before``."""
+        own = self.own_any.get(claim_id)
+        return own is not None and own < before
+
+    def first(self, claim_id: int, *, before: int) -> int | None:
+        """The claim's first mention among those stored before mention id ``before``."""
+        stored = self.stored.get(claim_id)
+        if stored:
+            return min(stored.values())
+        return self.own_any[claim_id] if self.said_here(claim_id, before=before) else None
+
+    def first_with(self, claim_id: int, stance: Stance) -> int | None:
+        """The claim's first mention with ``stance`` once the whole source is stored."""
+        return self.stored.get(claim_id, {}).get(stance) or self.own.get(claim_id, {}).get(stance)
+
+
+def _relations_to_lookalikes(
+    index: StoreIndex,
+    items: list[PreparedClaim],
+    matches: list[list[Match]],
+    mentioned: _Mentioned,
+    stated: dict[int, datetime],
+    valid_at: datetime,
+) -> list[writes.NewRelation]:
+    """Link each claim to the look-alikes its matches found different in numbers or predicate."""
+    relations = []
+    for (claim_id, mention_id, _), item, found in zip(mentioned.order, items, matches, strict=True):
+        for match in found:
+            if not _related(match, claim_id):
+                continue
+            kind, contradiction = match.relation, match.contradiction
+            if _needs_times(match):
+                (other,) = index.claims([match.claim_id]) or (None,)  # read by find_matches already
+                if other is None:
+                    continue
+                other_time = stated.get(match.claim_id)
+                if mentioned.said_here(match.claim_id, before=mention_id) and (
+                    other_time is None or other_time < valid_at
+                ):
+                    other_time = valid_at  # stated in this very source, by an earlier claim
+                kind = numeric_change(other.normalized.numbers, other_time, item.normalized.numbers, valid_at)
+                if kind is RelationKind.SAME_AS:
+                    continue
+                contradiction = ContradictionKind.NUMERIC if kind is RelationKind.CONTRADICTS else None
+            relations.append(
+                writes.NewRelation(
+                    claim_id=claim_id,
+                    related_claim_id=match.claim_id,
+                    kind=kind,
+                    contradiction=contradiction,
+                    score=match.score,
+                    decider=Decider.MATCHER,
+                    reason=match.reason,
+                    mention_id=mention_id,
+                    related_mention_id=mentioned.first(match.claim_id, before=mention_id),
+                )
+            )
+    return relations
+
+
+def _polarity_relations(mentioned: _Mentioned) -> list[writes.NewRelation]:
+    """When a claim is both affirmed and denied, the polarity contradiction (recorded once)."""
+    relations = []
+    for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in mentioned.order):
+        affirmed = mentioned.first_with(claim_id, Stance.AFFIRMS)
+        denied = mentioned.first_with(claim_id, Stance.DENIES)
+        if affirmed is None or denied is None:
             continue
-        kind, contradiction, reason = match.relation, match.contradiction, match.reason
-        if contradiction is ContradictionKind.NUMERIC or kind is RelationKind.UPDATES:
-            (other,) = index.claims([match.claim_id]) or (None,)  # read by find_matches already
-            if other is None:
-                continue
-            other_time = claim_latest_valid_time(session, match.claim_id)
-            kind = numeric_change(other.normalized.numbers, other_time, item.normalized.numbers, valid_at)
-            if kind is RelationKind.SAME_AS:
-                continue
-            contradiction = ContradictionKind.NUMERIC if kind is RelationKind.CONTRADICTS else None
-        other_mention = session.execute(
-            select(_mentions.c.id).where(_mentions.c.claim_id == match.claim_id).order_by(_mentions.c.id).limit(1)
-        ).scalar()
-        if writes.insert_relation(
-            session,
-            claim_id=claim_id,
-            related_claim_id=match.claim_id,
-            kind=kind,
-            contradiction=contradiction,
-            score=match.score,
-            decider=Decider.MATCHER,
-            reason=reason,
-            mention_id=mention_id,
-            related_mention_id=other_mention,
-            now=now,
-        ) and kind is RelationKind.CONTRADICTS:
-            added += 1
-    return added
-
-
-def _record_polarity(session: Session, claim_id: int, now: datetime) -> int:
-    """When a claim is both affirmed and denied, record the polarity contradiction once."""
-    first = {
-        stance: session.execute(
-            select(_mentions.c.id)
-            .where(_mentions.c.claim_id == claim_id, _mentions.c.stance == stance.value)
-            .order_by(_mentions.c.id)
-            .limit(1)
-        ).scalar()
-        for stance in Stance
-    }
-    if first[Stance.AFFIRMS] is None or first[Stance.DENIES] is None:
-        return 0
-    return int(
-        writes.insert_relation(
-            session,
-            claim_id=claim_id,
-            related_claim_id=claim_id,
-            kind=RelationKind.CONTRADICTS,
-            contradiction=ContradictionKind.POLARITY,
-            score=100.0,
-            decider=Decider.MATCHER,
-            reason="one source affirms what another denies",
-            mention_id=first[Stance.AFFIRMS],
-            related_mention_id=first[Stance.DENIES],
-            now=now,
+        relations.append(
+            writes.NewRelation(
+                claim_id=claim_id,
+                related_claim_id=claim_id,
+                kind=RelationKind.CONTRADICTS,
+                contradiction=ContradictionKind.POLARITY,
+                score=100.0,
+                decider=Decider.MATCHER,
+                reason="one source affirms what another denies",
+                mention_id=affirmed,
+                related_mention_id=denied,
+            )
         )
-    )
+    return relations
 
 
 def _assign_story(session: Session, source_id: int, signature: int, claim_ids: list[int]) -> None:
@@ -271,12 +356,16 @@ def _assign_story(session: Session, source_id: int, signature: int, claim_ids: l
     writes.set_story(session, source_id, story_id)
 
 
-def _track_status(session: Session, claim_id: int, new_mention_ids: set[int]) -> None:
-    """Append the status changes the new mentions cause and update the claim's current status."""
-    facts = claim_facts(session, claim_id)
-    before = [f for f in facts if f.ref_id not in new_mention_ids or f.kind.value != "mention"]
-    new = [f for f in facts if f.ref_id in new_mention_ids and f.kind.value == "mention"]
-    writes.append_status_changes(session, claim_id, track.changes_after(before, new), current=track.status_at(facts))
+def _track_status(session: Session, new_mentions: dict[int, set[int]]) -> None:
+    """Append the status changes the new mentions cause to each claim's history and update its
+    current status (the facts of all the claims read at once)."""
+    facts = claims_facts(session, list(new_mentions))
+    changes = []
+    for claim_id, mention_ids in new_mentions.items():
+        before = [f for f in facts[claim_id] if f.ref_id not in mention_ids or f.kind.value != "mention"]
+        new = [f for f in facts[claim_id] if f.ref_id in mention_ids and f.kind.value == "mention"]
+        changes.append((claim_id, track.changes_after(before, new), track.status_at(facts[claim_id])))
+    writes.append_status_changes_many(session, changes)
 
 
 def to_document(raw: RawSource) -> Document:

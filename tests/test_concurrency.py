@@ -140,16 +140,16 @@ def test_a_review_committed_while_an_add_reads_the_claims_facts_is_not_overwritt
     add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(0)), on_error=pytest.fail))
     (claim,) = [c.claim_id for c in list_claims(store, search=RACED, limit=1)]
     facts_read, review_done = threading.Event(), threading.Event()
-    original = ingest.claim_facts
+    original = ingest.claims_facts
 
-    def claim_facts_then_wait(session, claim_id):
-        facts = original(session, claim_id)
+    def claims_facts_then_wait(session, claim_ids):
+        facts = original(session, claim_ids)
         if threading.current_thread().name == "adder":
             facts_read.set()
             review_done.wait(timeout=3)  # with a lock the review waits for us instead: go on
         return facts
 
-    monkeypatch.setattr(ingest, "claim_facts", claim_facts_then_wait)
+    monkeypatch.setattr(ingest, "claims_facts", claims_facts_then_wait)
 
     def add() -> None:
         add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(1)), on_error=pytest.fail))

@@ -156,16 +156,10 @@ def test_history_as_of_and_known_at(store):
 
 
 def test_a_failure_mid_source_leaves_nothing_half_written(store, monkeypatch):
-    calls = {"n": 0}
-    original = writes.insert_mention
+    def failing(session, changes):
+        raise RuntimeError("simulated crash after the claims, mentions and relations were written")
 
-    def failing(session, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("simulated crash between two mentions")
-        return original(session, **kwargs)
-
-    monkeypatch.setattr(writes, "insert_mention", failing)
+    monkeypatch.setattr(writes, "append_status_changes_many", failing)
     text = (f"{TOLL_14}, regional governor Marta Kellan said. "
             f"{HOUSES_DESTROYED}, the regional emergency service said.")
     with pytest.raises(RuntimeError):

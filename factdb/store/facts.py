@@ -68,10 +68,34 @@ def claims_facts(session: Session, claim_ids: Sequence[int]) -> dict[int, list[C
     return facts
 
 
-def claim_latest_valid_time(session: Session, claim_id: int) -> datetime | None:
-    """When the claim was last stated in the world (its newest source's publication time)."""
-    return session.execute(
-        select(type_coerce(func.max(func.coalesce(_sources.c.published_at, _sources.c.added_at)), UTCDateTime))
-        .join(_mentions, _mentions.c.source_id == _sources.c.id)
-        .where(_mentions.c.claim_id == claim_id)
-    ).scalar()
+def claims_latest_valid_times(session: Session, claim_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each claim was last stated in the world (its newest source's publication time), in one
+    query: ``{claim_id: time}`` for the claims with mentions."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    latest = type_coerce(func.max(func.coalesce(_sources.c.published_at, _sources.c.added_at)), UTCDateTime)
+    return dict(
+        session.execute(
+            select(_mentions.c.claim_id, latest)
+            .join(_sources, _sources.c.id == _mentions.c.source_id)
+            .where(_mentions.c.claim_id.in_(ids))
+            .group_by(_mentions.c.claim_id)
+        ).all()
+    )
+
+
+def claims_first_mentions(session: Session, claim_ids: Sequence[int]) -> dict[int, dict[Stance, int]]:
+    """The id of each claim's first mention with each stance, in one query: ``{claim_id: {stance:
+    mention_id}}`` (a claim without mentions maps to ``{}``)."""
+    ids = sorted(set(claim_ids))
+    first: dict[int, dict[Stance, int]] = {claim_id: {} for claim_id in ids}
+    if not ids:
+        return first
+    for claim_id, stance, mention_id in session.execute(
+        select(_mentions.c.claim_id, _mentions.c.stance, func.min(_mentions.c.id))
+        .where(_mentions.c.claim_id.in_(ids))
+        .group_by(_mentions.c.claim_id, _mentions.c.stance)
+    ).all():
+        first[claim_id][Stance(stance)] = mention_id
+    return first
