@@ -11,7 +11,7 @@
    candidate's relation with :func:`~factdb.relate.relate`.
 
 The store serves the same protocol (:class:`~factdb.models.ClaimIndex`) from its ``terms`` and
-``claim_terms`` tables; :class:`InMemoryIndex` serves it from dicts for tests and benchmarks.
+``posting_blocks`` tables; :class:`InMemoryIndex` serves it from dicts for tests and benchmarks.
 
 Cost per query: at most ``k_terms * posting_cap`` (12 * 500) postings summed in Python, one BM25
 pass and one ``rapidfuzz.process.extract`` over <= 150 candidates, ``relate`` on ``limit`` of them.
