@@ -44,10 +44,6 @@ COOCCURRENCE_SCAN = 30_000
 :meth:`StoreIndex.postings`): ~60 posting blocks, intersected in Python."""
 
 
-PROBE_TOP = 500
-"""Co-occurring claims (best first) looked up in ``claim_terms`` for the capped terms not read whole."""
-
-
 class StoreIndex:
     """:class:`factdb.models.ClaimIndex` over a store session."""
 
@@ -178,8 +174,8 @@ class StoreIndex:
                 at = np.minimum(np.searchsorted(whole, rank), len(whole) - 1)
                 contains[term] = rank[whole[at] == rank].tolist()
         probed = {self._term_ids[t]: t for t in capped if t not in chosen}
-        if probed and PROBE_TOP:
-            top = rank[:PROBE_TOP].tolist()
+        if probed:  # without this lookup, close-hit recall at 1M claims fell from 0.959 to 0.950
+            top = rank.tolist()
             position = {claim_id: i for i, claim_id in enumerate(top)}
             for term_id, claim_id in self._rows(
                 f"SELECT term_id, claim_id FROM claim_terms WHERE term_id IN ({_marks(probed)}) "
