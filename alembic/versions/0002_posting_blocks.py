@@ -5,8 +5,8 @@ Revises: 0001
 Create Date: 2026-11-26 18:45:00
 
 Match reads a term's posting list as a few packed rows instead of one row per claim
-(``factdb.store.index``).  Existing stores are backfilled from ``claim_terms`` (about a minute
-for a store of 1M claims).
+(``factdb.store.index``).  Existing stores are backfilled from ``claim_terms`` (3.3 s for
+the 100k-claim bench store on a loaded 2-core machine, linear in the postings).
 """
 from __future__ import annotations
 
