@@ -134,10 +134,12 @@ class StoreIndex:
         for term_id, first_id, raw in rows:
             by_term.setdefault(term_id, []).append((first_id, raw))
         names = {self._term_ids[t]: t for t in chain(whole, newest)}
-        found = {
-            names[term_id]: np.frombuffer(b"".join(raw for _, raw in sorted(blocks)), dtype=BLOCK_DTYPE)
-            for term_id, blocks in by_term.items()
-        }
+        found = {}
+        for term_id, blocks in by_term.items():
+            ids = np.frombuffer(b"".join(raw for _, raw in sorted(blocks)), dtype=BLOCK_DTYPE)
+            if len(blocks) > 1 and (ids[1:] < ids[:-1]).any():  # blocks overlap (concurrent first writers)
+                ids = np.sort(ids)
+            found[names[term_id]] = ids
         short = [t for t in newest if len(found.get(t, ())) < min(limit, self._df[t])]
         if short:  # blocks emptied by merges: read those terms whole
             found.update(self._read_postings(short, [], limit))
