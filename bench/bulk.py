@@ -10,6 +10,7 @@ What it writes, and how it stays equal to the product:
   :mod:`bench.generate`), columns encoded with the store's own codec;
 - ``terms`` / ``claim_terms``: one posting per distinct token, as ``add_postings`` writes;
   ``df`` recomputed from the postings after each load (what ``add_postings`` counts);
+  ``posting_blocks`` by the product's own ``add_to_posting_blocks``;
 - ``sources``: articles of 20 claims each (the claims' texts joined) with the product's
   ``content_hash`` and SimHash ``fingerprint``, one every 30 minutes from 2016 on, each its own
   story; each also mentions two earlier claims, a quarter of them denied (the negated text),
@@ -26,8 +27,8 @@ What it writes, and how it stays equal to the product:
 Rows go in with SQLAlchemy Core ``executemany`` in large batches on SQLite and with ``COPY`` on
 PostgreSQL, ids given explicitly (PostgreSQL sequences are advanced afterwards).  A store is
 grown from ``n0`` to ``n1`` claims by loading the plan's rows in between (sizes are multiples
-of :data:`CLAIMS_PER_SOURCE`).  ``tests/test_bench.py`` checks that bulk-loaded claims, terms
-and postings equal those the product's ``writes.insert_claim`` writes.
+of :data:`CLAIMS_PER_SOURCE`).  ``tests/test_bench.py`` checks that bulk-loaded claims, terms,
+postings and posting blocks equal those the product's ``writes.insert_claim`` writes.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from factdb.models import ClaimFact, ContradictionKind, FactKind, RelationKind, 
 from factdb.relate import numeric_change, relate
 from factdb.store import Store
 from factdb.store.codec import names_to_json, quantities_to_json
+from factdb.store.index import add_to_posting_blocks
 from factdb.store.schema import (
     Claim,
     ClaimRelation,
@@ -304,6 +306,11 @@ def load(store: Store, plan_: Plan, n0: int, n1: int) -> dict[str, int]:
         for table, rows in tables:
             _write(connection, table, rows)
             counts[table.name] = len(rows)
+        # Posting blocks through the product's own function (what add_postings_many writes).
+        new_ids: dict[int, list[int]] = {}
+        for posting in postings:
+            new_ids.setdefault(posting["term_id"], []).append(posting["claim_id"])
+        add_to_posting_blocks(connection, new_ids)
         # Earlier claims whose status these sources changed.
         if status_now:
             connection.execute(

@@ -11,7 +11,7 @@
    candidate's relation with :func:`~factdb.relate.relate`.
 
 The store serves the same protocol (:class:`~factdb.models.ClaimIndex`) from its ``terms`` and
-``claim_terms`` tables; :class:`InMemoryIndex` serves it from dicts for tests and benchmarks.
+``posting_blocks`` tables; :class:`InMemoryIndex` serves it from dicts for tests and benchmarks.
 
 Cost per query: at most ``k_terms * posting_cap`` (12 * 500) postings summed in Python, one BM25
 pass and one ``rapidfuzz.process.extract`` over <= 150 candidates, ``relate`` on ``limit`` of them.
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
@@ -170,10 +169,18 @@ def _bm25(
     lengths = [len(v.normalized.tokens) or 1 for v in views]
     avgdl = sum(lengths) / len(lengths)
     known = [t for t in terms if t in idf]
+    wanted = set(known)
 
     def score(tokens: Sequence[str]) -> float:
-        tf = Counter(tokens)
+        shared = wanted.intersection(tokens)  # most candidates share a few of the query's terms
+        if not shared:
+            return 0
         norm = BM25_K1 * (1 - BM25_B + BM25_B * (len(tokens) or 1) / avgdl)
-        return sum(idf[t] * tf[t] * (BM25_K1 + 1) / (tf[t] + norm) for t in known if tf[t])
+        total = 0
+        for t in known:  # in the query's order, as a sum over it (the same float)
+            if t in shared:
+                tf = tokens.count(t)
+                total += idf[t] * tf * (BM25_K1 + 1) / (tf + norm)
+        return total
 
     return [score(v.normalized.tokens) for v in views], score(query_tokens)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bench import bulk, datasets, generate
 from factdb.store import open_store
 from factdb.store import writes
-from factdb.store.schema import Claim, ClaimTerm, Term
+from factdb.store.codec import unpack_ids
+from factdb.store.schema import Claim, ClaimTerm, PostingBlock, Term
 
 needs_data = pytest.mark.skipif(
     not (datasets.data_dir() / "liar").is_dir(), reason=f"no datasets in {datasets.data_dir()}"
@@ -35,11 +36,21 @@ def _index_rows(store):
                 .join(claims, claims.c.id == postings.c.claim_id)
             ).all()
         )
-    return claim_rows, term_rows, posting_rows
+        key_of = dict(session.execute(select(claims.c.id, claims.c.key)).all())
+        block_rows = {
+            (term, tuple(key_of[claim_id] for claim_id in unpack_ids(raw)))
+            for term, raw in session.execute(
+                select(terms.c.term, PostingBlock.__table__.c.ids).join(
+                    PostingBlock.__table__, PostingBlock.__table__.c.term_id == terms.c.id
+                )
+            )
+        }
+    return claim_rows, term_rows, posting_rows, block_rows
 
 
 @needs_data
-def test_bulk_loaded_claims_terms_and_postings_equal_what_the_product_writes(tmp_path):
+def test_bulk_loaded_claims_terms_and_postings_equal_what_the_product_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr("factdb.store.index.BLOCK_IDS", 8)  # terms fill several blocks
     corpus = generate.generate(200, processes=1)
     assert len(corpus.claims) == 200
     bulk_store = open_store(f"sqlite:///{tmp_path / 'bulk.db'}")
@@ -58,6 +69,8 @@ def test_bulk_loaded_claims_terms_and_postings_equal_what_the_product_writes(tmp
     assert bulk_rows[0] == product_rows[0]
     assert bulk_rows[1] == product_rows[1]
     assert bulk_rows[2] == product_rows[2]
+    assert bulk_rows[3] == product_rows[3]
+    assert any(len(keys) == 8 for _, keys in bulk_rows[3])
 
 
 @needs_data

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from factdb.match import InMemoryIndex, find_matches
 from factdb.normalize import normalize_claim, split_polarity
 from factdb.store import writes
-from factdb.store.index import StoreIndex, remove_postings
+from sqlalchemy import select
+
+from factdb.store.codec import unpack_ids
+from factdb.store.index import StoreIndex, add_postings, remove_postings
+from factdb.store.schema import ClaimTerm, PostingBlock
 
 NOW = datetime(2026, 3, 14, tzinfo=timezone.utc)
 
@@ -75,3 +81,72 @@ def test_removed_postings_are_no_longer_retrieved(store):
     with store.read() as session:
         found = find_matches(normalize_claim(PROPOSITIONS[9]), StoreIndex(session))
     assert target.claim_id not in {m.claim_id for m in found}
+
+
+def _blocks_and_postings(store):
+    blocks, postings = PostingBlock.__table__, ClaimTerm.__table__
+    with store.read() as session:
+        by_term: dict[int, list[list[int]]] = {}
+        for term_id, first_id, raw in session.execute(
+            select(blocks.c.term_id, blocks.c.first_id, blocks.c.ids).order_by(blocks.c.term_id, blocks.c.first_id)
+        ):
+            ids = unpack_ids(raw).tolist()
+            assert ids and ids[0] == first_id and ids == sorted(ids)
+            by_term.setdefault(term_id, []).append(ids)
+        expected: dict[int, list[int]] = {}
+        for term_id, claim_id in session.execute(
+            select(postings.c.term_id, postings.c.claim_id).order_by(postings.c.term_id, postings.c.claim_id)
+        ):
+            expected.setdefault(term_id, []).append(claim_id)
+    assert {t: [c for block in blocks_ for c in block] for t, blocks_ in by_term.items()} == expected
+    return by_term
+
+
+def test_posting_blocks_hold_each_terms_claims_in_order_and_rank_like_memory(store, monkeypatch):
+    monkeypatch.setattr("factdb.store.index.BLOCK_IDS", 2)
+    memory = build_both(store)
+    blocks = _blocks_and_postings(store)
+    assert max(len(b) for b in blocks.values()) >= 2  # "pelin" fills more than one block
+    with store.read() as session:
+        for text in QUERIES:
+            positive, stance = split_polarity(text)
+            query = normalize_claim(positive)
+            assert find_matches(query, StoreIndex(session), stance=stance) == find_matches(query, memory, stance=stance)
+
+
+def test_a_removed_then_readded_claim_goes_back_into_its_blocks(store, monkeypatch):
+    monkeypatch.setattr("factdb.store.index.BLOCK_IDS", 2)
+    build_both(store)
+    before = _blocks_and_postings(store)
+    tokens = normalize_claim(PROPOSITIONS[5]).tokens  # claim 6: "pelin" is in claims 6, 7 and 12
+    store.write(lambda session: remove_postings(session, 6))
+    _blocks_and_postings(store)
+    store.write(lambda session: add_postings(session, 6, tokens))  # as an unmerge does: an older id
+    after = _blocks_and_postings(store)
+    assert {t: sum(b, []) for t, b in after.items()} == {t: sum(b, []) for t, b in before.items()}
+
+
+@pytest.mark.parametrize("scan", [30_000, 3], ids=["rarest-read-whole", "common-probed"])
+def test_capped_posting_lists_put_claims_sharing_rare_query_terms_first(store, monkeypatch, scan):
+    monkeypatch.setattr("factdb.store.index.BLOCK_IDS", 2)
+    monkeypatch.setattr("factdb.store.index.COOCCURRENCE_SCAN", scan)
+    build_both(store)
+    terms = list(dict.fromkeys(normalize_claim("The flood wave hit the village of Pelin").tokens))
+    with store.read() as session:
+        found = StoreIndex(session).postings(terms, limit_per_term=1)
+    # "pelin" is in claims 6, 7 and 12, "village" in 6 and 7: capped at one claim each, they keep
+    # claim 6 (which also holds "flood" and "wave"), not the newest.
+    assert found["pelin"] == [6] and found["villag"] == [6]
+    assert found["flood"] == [6]
+
+
+def test_claims_read_back_equal_the_normalized_claims_written(store):
+    build_both(store)
+    with store.read() as session:
+        views = StoreIndex(session).claims(range(1, len(PROPOSITIONS) + 1))
+    assert [v.proposition for v in views] == PROPOSITIONS
+    for view in views:
+        written = normalize_claim(view.proposition)
+        assert view.normalized == written and written == view.normalized
+        assert (view.normalized.numbers, view.normalized.entities) == (written.numbers, written.entities)
+        assert hash(view.normalized) == hash(written) and repr(view.normalized) == repr(written)
