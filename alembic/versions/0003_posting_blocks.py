@@ -1,7 +1,7 @@
 """posting blocks: each term's postings packed in blocks of sorted claim ids
 
-Revision ID: 0002_posting_blocks
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-26 18:45:00
 
 Match reads a term's posting list as a few packed rows instead of one row per claim
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0002_posting_blocks'
-down_revision: str | None = '0001'
+revision: str = '0003'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
