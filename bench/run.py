@@ -544,7 +544,7 @@ def prepare(n: int, workdir: Path, processes: int):
     import pickle
 
     digest = hashlib.sha256()
-    for path in (Path(generate.__file__), Path(bulk.__file__), REPO / "factdb" / "normalize.py", REPO / "factdb" / "track.py"):
+    for path in (Path(generate.__file__), Path(bulk.__file__), *(REPO / "factdb" / name for name in ("normalize.py", "quantities.py", "relate.py", "track.py"))):
         digest.update(path.read_bytes())
     cache = workdir / f"plan-{n}-{digest.hexdigest()[:12]}.pickle"
     if cache.exists():
