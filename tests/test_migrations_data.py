@@ -13,6 +13,8 @@ Written over the revision history, so a new migration is covered without a new t
 from __future__ import annotations
 
 import io
+import logging
+import re
 import shutil
 from datetime import datetime, timezone
 
@@ -22,11 +24,14 @@ from sqlalchemy import MetaData, insert, inspect, select, text
 
 from factdb.curate import merge_claims, review_claim
 from factdb.ingest import add_sources
-from factdb.models import ClaimStatus
+from factdb.models import ClaimStatus, NormalizedClaim, Quantity
+from factdb.quantities import find_quantities
 from factdb.sources import iter_sources
 from factdb.store import migrate, open_engine, open_store
+from factdb.store.codec import quantities_to_json
 from factdb.store.integrity import verify_store
-from factdb.store.schema import Base
+from factdb.store.schema import Base, Claim, Mention
+from factdb.store.writes import claim_key
 
 from .corpus import store_signature
 from .samples import SAMPLES
@@ -219,3 +224,132 @@ def _reload(engine, dump: dict[str, list[dict]]) -> None:
 
 def _bytes(value: str) -> io.BytesIO:
     return io.BytesIO(value.encode("utf-8"))
+
+
+# 0004: claims' numbers and keys recomputed by the installed normalizer ------------------------
+
+FIGURES = (
+    "title: Corvath figures\npublished: 2026-03-20\n\n"
+    "Unemployment in Corvath fell to 4.1 percent in October 2019, the statistics bureau said.\n\n"
+    "Corvath Hydro paid $8B for the Lusk plant in 2016, the company said.\n\n"
+    "The regional council inspected the Velmira Dam on March 14, officials said.\n"
+)
+DAM_INSPECTED = "The regional council inspected the Velmira Dam on March {day}, officials said."
+
+
+def _keys(engine) -> dict[int, tuple[str, str]]:
+    """Every claim's ``(key, numbers)``."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, key, numbers FROM claims ORDER BY id"))
+        return {claim_id: (key, numbers) for claim_id, key, numbers in rows}
+
+
+def _old_style(engine, claim_ids) -> dict[int, tuple[str, str]]:
+    """What a factdb before the one number parser may have stored for these claims: extraction's
+    figures without the proposition's years, a day of the month read as a figure ("March 14")."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Claim.proposition, Claim.normalized, Claim.id, Mention.quote)
+            .join(Mention, Mention.origin_claim_id == Claim.id)
+            .where(Claim.id.in_(list(claim_ids)))
+            .order_by(Mention.id.desc())  # the first mention last, so it wins below
+        ).all()
+    old = {}
+    for proposition, normalized, claim_id, quote in rows:
+        figures = find_quantities(quote)
+        day = re.search(r"March (\d+)", proposition)
+        if day:
+            figures += (Quantity(float(day.group(1)), day.group(1)),)
+        numbers = NormalizedClaim(text=normalized, tokens=(), numbers=figures, entities=(), antonym_text=None)
+        old[claim_id] = (claim_key(numbers), quantities_to_json(figures))
+    return old
+
+
+def _store_as(engine, values: dict[int, tuple[str, str]]) -> None:
+    """Set claims' ``(key, numbers)``, one claim after another."""
+    with engine.begin() as connection:
+        for claim_id, (key, numbers) in values.items():
+            connection.execute(
+                text("UPDATE claims SET key = :key, numbers = :numbers WHERE id = :id"),
+                {"key": key, "numbers": numbers, "id": claim_id},
+            )
+
+
+def _add_text(url: str, *texts: str):
+    with open_store(url) as store:
+        for value in texts:
+            outcome = add_sources(store, iter_sources(["-"], stdin=_bytes(value), on_error=pytest.fail))
+            assert outcome.sources_added == 1
+    return outcome
+
+
+def test_0004_gives_stored_claims_the_numbers_and_keys_ingest_computes_now(db_url):
+    _fill(db_url)
+    _add_text(db_url, FIGURES)
+    engine = open_engine(db_url)
+    try:
+        fresh = _keys(engine)
+        assert migrate.downgrade(engine, "0003") == "0003"
+        old = {i: v for i, v in _old_style(engine, fresh).items() if v != fresh[i]}
+        assert len(old) >= 4, "the samples and FIGURES state years, a day and money the old parsers read otherwise"
+        _store_as(engine, old)
+        with engine.begin() as connection:  # extraction's figures as an old parser read them: not used
+            connection.execute(text("UPDATE mentions SET quantities = :stale"), {"stale": '[{"value":999,"text":"999"}]'})
+        assert _keys(engine) != fresh
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        assert _keys(engine) == fresh
+        assert migrate.downgrade(engine, "0003") == "0003"
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        assert _keys(engine) == fresh, "the migration is idempotent"
+    finally:
+        engine.dispose()
+    with open_store(db_url) as store:
+        assert verify_store(store, reextract=False) == []
+
+
+def test_0004_later_claim_keeps_its_old_key_when_the_new_one_is_taken(db_url, caplog):
+    """Three stored claims that the old parser read apart by their day ("March 14/15/16") have
+    one key now: the earliest takes it, the two later ones keep their old keys, nothing merges;
+    a claim whose new key a later claim gives up takes it."""
+    _fill(db_url)
+    engine = open_engine(db_url)
+    try:
+        _add_text(db_url, f"title: Dam\n\n{DAM_INSPECTED.format(day=14)}\n")
+        with engine.connect() as connection:
+            (first,) = connection.execute(text("SELECT max(id) FROM claims")).scalars()
+        new_key = _keys(engine)[first][0]
+        # As an old factdb stored it: keyed by the day.  The next two sources then miss the key
+        # and are stored apart (what the migration is for), each under the current key first.
+        for day, claim_id in ((15, first + 1), (16, first + 2)):
+            _store_as(engine, _old_style(engine, [claim_id - 1]))
+            _add_text(db_url, f"title: Dam {day}\n\n{DAM_INSPECTED.format(day=day)}\n")
+            assert _keys(engine)[claim_id][0] == new_key
+        _store_as(engine, _old_style(engine, [first + 2]))
+        before = _keys(engine)
+        chained = _chain_two_claims(engine)  # a wants b's key, b moves on
+        assert migrate.downgrade(engine, "0003") == "0003"
+        with caplog.at_level(logging.INFO, logger="alembic.runtime.migration"):
+            assert migrate.upgrade(engine) == migrate.head_revision()
+        after = _keys(engine)
+        assert after[first] == (new_key, "[]")
+        assert after[first + 1] == before[first + 1] and after[first + 2] == before[first + 2]
+        assert len({key for key, _ in after.values()}) == len(after)
+        assert all(after[claim_id] == value for claim_id, value in chained.items())
+        assert "3 new keys" in caplog.text and "2 whose new key another claim holds" in caplog.text
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM claims WHERE merged_into_id IS NOT NULL")).scalar() == 1
+    finally:
+        engine.dispose()
+    with open_store(db_url) as store:
+        assert verify_store(store, reextract=False) == []
+        outcome = _add_text(db_url, f"title: Dam 17\n\n{DAM_INSPECTED.format(day=17)}\n")
+        assert outcome.claims_new == 0, "a claim stated again finds the earliest by its key"
+
+
+def _chain_two_claims(engine) -> dict[int, tuple[str, str]]:
+    """Store the first two sample claims with old keys such that the first one's new key is held
+    by the second, which moves on to its own; return their current ``(key, numbers)``."""
+    current = _keys(engine)
+    a, b = sorted(current)[:2]
+    _store_as(engine, {a: ("old-a", current[a][1]), b: (current[a][0], current[b][1])})
+    return {a: current[a], b: current[b]}
