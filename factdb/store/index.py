@@ -237,24 +237,20 @@ def add_postings_many(session: Session, items: Sequence[tuple[int, Sequence[str]
         return
     _insert_ignoring_duplicates(session, _terms, [{"term": t, "df": 0} for t in distinct], "term")
     term_ids = dict(session.execute(select(_terms.c.term, _terms.c.id).where(_terms.c.term.in_(distinct))).all())
-    increments: dict[int, int] = {}
-    for _, terms in per_claim:
-        for t in terms:
-            increments[term_ids[t]] = increments.get(term_ids[t], 0) + 1
-    # Sorted ids: concurrent writers lock the shared rows in one order (no deadlock).
-    by_count: dict[int, list[int]] = {}
-    for term_id in sorted(increments):
-        by_count.setdefault(increments[term_id], []).append(term_id)
-    for count, ids in sorted(by_count.items()):
-        session.execute(update(_terms).where(_terms.c.id.in_(ids)).values(df=_terms.c.df + count))
-    session.execute(
-        insert(_postings),
-        [{"term_id": term_ids[t], "claim_id": claim_id} for claim_id, terms in per_claim for t in terms],
-    )
     new_ids: dict[int, list[int]] = {}
     for claim_id, terms in per_claim:
         for t in terms:
             new_ids.setdefault(term_ids[t], []).append(claim_id)
+    # Sorted ids: concurrent writers lock the shared rows in one order (no deadlock).
+    by_count: dict[int, list[int]] = {}
+    for term_id in sorted(new_ids):
+        by_count.setdefault(len(new_ids[term_id]), []).append(term_id)
+    for count, ids in sorted(by_count.items()):
+        session.execute(update(_terms).where(_terms.c.id.in_(ids)).values(df=_terms.c.df + count))
+    session.execute(
+        insert(_postings),
+        [{"term_id": term_id, "claim_id": claim_id} for term_id, claims in new_ids.items() for claim_id in claims],
+    )
     add_to_posting_blocks(session, new_ids)
 
 
