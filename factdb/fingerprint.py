@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: Two sources whose fingerprints differ in at most this many bits are copies of one story.
 SAME_STORY_MAX_BITS = 10
@@ -18,11 +20,12 @@ def fingerprint(text: str) -> int:
     """A signed 64-bit SimHash of ``text`` (signed so that it fits a SQL BIGINT)."""
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))] if words else [""]
-    weights = [0] * 64
-    for shingle in shingles:
-        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
+    digests = b"".join(hashlib.blake2b(shingle.encode(), digest_size=8).digest() for shingle in shingles)
+    hashes = np.frombuffer(digests, dtype=">u8")
+    # Per bit: +1 for each shingle hash with the bit set, -1 for each without (counted with numpy:
+    # the bit loop in Python cost ~8 ms for a 600-word article).
+    ones = ((hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).sum(axis=0)
+    weights = 2 * ones.astype(np.int64) - len(shingles)
     value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
     return value - (1 << 64) if value >= 1 << 63 else value
 
