@@ -28,7 +28,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from factdb.errors import StoreReadOnly, StoreUnavailable
 
@@ -105,7 +104,9 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
             url = _read_only_url(path, url.difference_update_query(["mode", "immutable", "uri"]))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, poolclass=NullPool if database not in (None, "", ":memory:") else None)
+    # Pooled connections: closing the last connection to a WAL database checkpoints it (~20 ms at
+    # 100k claims), which a connection per write paid on every source added.
+    engine = create_engine(url)
     writes = not is_read_only(engine)
 
     @event.listens_for(engine, "connect")
