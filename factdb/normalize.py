@@ -34,6 +34,7 @@ positive proposition and the stance, so that a denial joins the claim it denies.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -215,6 +216,7 @@ _CLAUSE_BREAKS = frozenset("and but or while whereas although".split())
 # --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def opposite_classes(word: str) -> frozenset[tuple[str, bool]]:
     """The opposition classes of a word: ``(class, True for the positive side)`` pairs.
 
@@ -226,6 +228,7 @@ def opposite_classes(word: str) -> frozenset[tuple[str, bool]]:
     return OPPOSITES.get(stem(word), frozenset())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; the index and relate stem the same words again and again
 def stem(word: str) -> str:
     """A small English suffix stripper for the index: inflections of one word share a stem.
 
