@@ -3,17 +3,18 @@ found, statuses tracked — one transaction per source."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from factdb import track
+from factdb import ingest, track
 from factdb.ingest import add_document, add_sources
 from factdb.models import ClaimStatus, ContradictionKind, Document, SourceMeta, Stance
 from factdb.sources import iter_sources
 from factdb.queries import claim_history, list_claims, list_contradictions, store_stats
-from factdb.store import writes
+from factdb.store import open_store, writes
 from factdb.store.facts import claim_facts
 from factdb.store.schema import Claim, ClaimRelation, ClaimStatusEvent, Mention, Source
 
@@ -183,3 +184,48 @@ def test_sample_articles_end_to_end(store):
                 .order_by(ClaimStatusEvent.valid_at.desc(), ClaimStatusEvent.id.desc()).limit(1)
             ).scalar()
             assert newest == status
+
+
+def _stored_rows(store) -> dict[str, list[tuple]]:
+    """What ingest decided, without the recording times."""
+    tables = {
+        "claims": select(Claim.id, Claim.proposition, Claim.key, Claim.status).order_by(Claim.id),
+        "mentions": select(Mention.id, Mention.claim_id, Mention.source_id, Mention.speaker_id, Mention.stance)
+        .order_by(Mention.id),
+        "relations": select(
+            ClaimRelation.claim_id, ClaimRelation.related_claim_id, ClaimRelation.kind,
+            ClaimRelation.contradiction, ClaimRelation.mention_id, ClaimRelation.related_mention_id,
+        ).order_by(ClaimRelation.id),
+        "status events": select(ClaimStatusEvent.claim_id, ClaimStatusEvent.status, ClaimStatusEvent.valid_at)
+        .order_by(ClaimStatusEvent.id),
+    }  # fmt: skip
+    with store.read() as session:
+        return {name: [tuple(row) for row in session.execute(query)] for name, query in tables.items()}
+
+
+def test_extraction_in_a_second_process_stores_what_extraction_inline_stores(tmp_path):
+    stored = {}
+    for background in (False, True):
+        with open_store(f"sqlite:///{tmp_path / f'background-{background}.db'}") as store:
+            sources = iter_sources([str(SAMPLES)], on_error=pytest.fail)
+            summary = add_sources(store, sources, extract_in_background=background)
+            assert summary.failed == 0 and summary.sources_added == len(text_samples()) + 3
+            stored[background] = _stored_rows(store)
+    assert stored[True] == stored[False]
+    assert stored[True]["relations"]  # the samples' contradictions were found both ways
+
+
+def test_a_dead_extraction_process_leaves_the_rest_to_this_one(store, monkeypatch, tmp_path):
+    parent, died = os.getpid(), tmp_path / "child-died"
+    prepare_here = ingest.prepare_source
+
+    def dies_in_the_child(document, **options):
+        if os.getpid() != parent:  # the forked child has this patch too
+            died.touch()
+            os._exit(1)  # as the OOM killer would end it
+        return prepare_here(document, **options)
+
+    monkeypatch.setattr(ingest, "prepare_source", dies_in_the_child)
+    summary = add_sources(store, iter_sources([str(SAMPLES)], on_error=pytest.fail), extract_in_background=True)
+    assert died.exists()
+    assert summary.failed == 0 and summary.sources_added == len(text_samples()) + 3
