@@ -114,6 +114,16 @@ _CASUALTY_VERB_BEFORE = re.compile(r"\b(killing|killed|wounding|wounded|injuring
 _TIMES_AFTER = re.compile(r"(?:x|yrs?)\b", re.IGNORECASE)  # "13x less deadly", "in 51yrs"
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _FOLLOW_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.IGNORECASE)
+_SCALE_WORD = re.compile(r"hundred|thousand|million|billion|trillion|bn")
+_NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w'-]+,\s*$")  # "Maria Ivanova, 45": a name before an age
+_COMMA_NEXT = re.compile(r"\s*,")
+_OF_NOUN_AFTER = re.compile(r"\s+of\s+([a-z]+)")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_YEAR_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|since|of|from|by|until|till|before|after|year|the|early|late|mid|during|"
+    r"between|and|to|around|circa|c\.)\s+$"
+)
+_CLOCK_ZONE_AFTER = re.compile(r"\s*(?:UTC|GMT|hours|hrs)\b")
 
 
 def _word_value(word: str) -> float | None:
@@ -221,7 +231,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
     else:
         value = 12.0
     scale_head, _, scale_of = scale_text.partition(" of ")
-    for scale in re.findall(r"hundred|thousand|million|billion|trillion|bn", scale_head):
+    for scale in _SCALE_WORD.findall(scale_head):
         value *= _SCALES[scale]
     if scale_of.strip():
         value *= _VAGUE[scale_of.strip()] / 2
@@ -234,7 +244,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
         return None
     if _FOLLOW_AGE.match(sentence, end):
         return None
-    if dig is not None and re.search(r"[A-Z][\w'-]+,\s*$", sentence[max(0, start - 30):start]) and re.match(r"\s*,", sentence[end:]) and value < 120:
+    if dig is not None and _NAME_COMMA_BEFORE.search(sentence[max(0, start - 30):start]) and _COMMA_NEXT.match(sentence[end:]) and value < 120:
         return None  # "Maria Ivanova, 45, said": an age
     before = sentence[max(0, start - 40):start]
     if _APPROX_BEFORE.search(before):
@@ -257,7 +267,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
             end = pos2
             pos = pos2
     if unit is not None:
-        of = re.match(r"\s+of\s+([a-z]+)", sentence[pos:pos + 40])
+        of = _OF_NOUN_AFTER.match(sentence[pos:pos + 40])
         counted = of.group(1) if of else None  # "5 tonnes of grain"
     else:
         counted = _counted_after(sentence, pos)
@@ -271,7 +281,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
 
 def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: float) -> bool:
     digits = sentence[start:end]
-    prev = re.search(r"([A-Za-z]+)\.?\s+$", lower[max(0, start - 12):start])
+    prev = _WORD_BEFORE.search(lower[max(0, start - 12):start])
     nxt = _NEXT_WORDS.match(sentence, end)
     if prev and prev.group(1) in _MONTHS_SET:
         return True  # "August 10", "Jan. 5"
@@ -280,12 +290,11 @@ def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: flo
     if _is_bare_year(digits, value):
         if nxt is None or not sentence[end:nxt.start(1)].isspace():
             return True
-        if re.search(r"\b(?:in|since|of|from|by|until|till|before|after|year|the|early|late|mid|during|"
-                     r"between|and|to|around|circa|c\.)\s+$", lower[max(0, start - 10):start]):
+        if _YEAR_PREPOSITION_BEFORE.search(lower[max(0, start - 10):start]):
             return True
         word = nxt.group(1).lower()
         return not (word.endswith("s") or word in ("people", "men", "women", "children", "police"))
-    if "," not in digits and len(digits) == 4 and re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7]):
+    if "," not in digits and len(digits) == 4 and _CLOCK_ZONE_AFTER.match(sentence[end:end + 7]):
         return True
     return False
 
@@ -296,7 +305,7 @@ def _is_year_reading(sentence: str, lower: str, digits: str, value: float, start
     return (
         _is_bare_year(digits, value)
         and not _LABEL_BEFORE.search(lower[max(0, start - 20):start])
-        and not re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7])
+        and not _CLOCK_ZONE_AFTER.match(sentence[end:end + 7])
     )
 
 
