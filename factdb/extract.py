@@ -406,20 +406,28 @@ _ELLIPSIS_BRACKET = re.compile(r"\s*\[(?:\.\.\.|\u2026)\]\s*")  # "[...]": words
 _EDITORIAL_BRACKET = re.compile(r"\[([^\]]{1,40})\]")  # "[the minister]": words an editor put in
 _SINGLE_QUOTE_MARK = re.compile(r"(?<![A-Za-z])['\u2018]|['\u2019](?![A-Za-z])")  # not an apostrophe
 _WHITESPACE_RUN = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?])")  # used once whitespace runs are single spaces
 _HONORIFIC_BEFORE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+(?=[A-Z])")
 _LEADING_CONJUNCTION = re.compile(r"^(?:that|and|but|so)\s+", re.IGNORECASE)
 
 
 def _clean_text(text: str) -> str:
     """Quotation marks and editorial brackets removed, spaces collapsed."""
-    text = _ELLIPSIS_BRACKET.sub(" ", text)
-    text = _EDITORIAL_BRACKET.sub(r"\1", text)
+    if "[" in text:  # the bracket patterns need one; most sentences have none
+        text = _ELLIPSIS_BRACKET.sub(" ", text)
+        text = _EDITORIAL_BRACKET.sub(r"\1", text)
     text = text.replace('"', "").replace("\u201c", "").replace("\u201d", "")
-    text = _SINGLE_QUOTE_MARK.sub("", text)
-    text = _WHITESPACE_RUN.sub(" ", text).strip()
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    if "'" in text or "\u2018" in text or "\u2019" in text:
+        text = _SINGLE_QUOTE_MARK.sub("", text)
+    text = " ".join(text.split())  # whitespace runs collapsed and the ends stripped (str.split and \s agree on whitespace)
+    # a function, not the template r"\1": re parses a template in Python on every call
+    text = _SPACE_BEFORE_PUNCTUATION.sub(lambda m: m.group(1), text)
     return text
+
+
+def _cut_at_ellipsis(text: str) -> str:
+    """``text`` up to its first "[...]" (all of it when there is none)."""
+    return _ELLIPSIS_BRACKET.split(text, maxsplit=1)[0] if "[" in text else text
 
 
 def _strip_honorifics(text: str) -> str:
@@ -809,7 +817,7 @@ def _candidate(
     speaker: Speaker | None, ctx: _Context,
 ) -> ClaimCandidate | None:
     """The claim stated by one sentence: ``own`` is the sentence's own reporting frame, if any."""
-    content = _content(sentence, frame, own)
+    content = unattributed = _content(sentence, frame, own)
     cut = _SECOND_FRAME.search(content)
     if cut and own is not None and own.structure != "participle":
         content = content[: cut.start()]
@@ -845,7 +853,7 @@ def _candidate(
                     content = previous.proposition
                     if previous.stance is Stance.DENIES:
                         flips += 1
-    content = _ELLIPSIS_BRACKET.split(content, maxsplit=1)[0] or content
+    content = _cut_at_ellipsis(content) or content
     content = _clean_text(content)
     content = _strip_honorifics(content)
     for pattern in (_EMBEDDED_DENIAL,):
@@ -893,8 +901,9 @@ def _candidate(
     content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg
-    entities = _entities(_WHITESPACE_RUN.sub(" ", content), first_is_start=sentence.lstrip("\"'\u201c ").startswith(content.strip()[:12]), known=ctx.surnames)
-    proposition = _finish(_WHITESPACE_RUN.sub(" ", content))
+    single_spaced = _WHITESPACE_RUN.sub(" ", content)
+    entities = _entities(single_spaced, first_is_start=sentence.lstrip("\"'\u201c ").startswith(content.strip()[:12]), known=ctx.surnames)
+    proposition = _finish(single_spaced)
     if len(_WORDS.findall(proposition)) < 2:
         proposition = _finish(_clean_text(_strip_honorifics(sentence)))
     stance = Stance.DENIES if flips % 2 else Stance.AFFIRMS
@@ -904,7 +913,7 @@ def _candidate(
             hedge_cue = hm.group(1).lower()
             if hedge_cue == "if" and not _IF_CLAUSE.search(sentence) and "if provoked" not in sentence.lower():
                 hedge_cue = None
-    opinion_region = _ELLIPSIS_BRACKET.split(_clean_text(_content(sentence, frame, own)), maxsplit=1)[0]
+    opinion_region = _cut_at_ellipsis(_clean_text(unattributed))
     is_opinion = bool(_OPINION.search(_main_clause(opinion_region))) or sentence.rstrip("\"'\u201d\u2019 ").endswith("!")
     return ClaimCandidate(
         text=text[start:end],
