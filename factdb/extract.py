@@ -163,10 +163,12 @@ def _header_end(text: str) -> int | None:
 
 # The lookahead is a quick first-character check (every alternative starts at the start of the
 # text, at "(" or "\u00a9", or at a word beginning with one of those letters): it lets the search
-# skip most positions without trying each alternative.  Keep it in step with the alternatives.
+# skip most positions without trying each alternative.  Keep it in step with the alternatives
+# (tests/test_extract.py compares the pattern with and without it).
+_CAPTION_START = r"(?=^|[(\u00a9]|\b[acefgiprsv])"
 _CAPTION = re.compile(
-    r"(?=^|[(\u00a9]|\b[acefgiprsv])"
-    r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
+    _CAPTION_START
+    + r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
     r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
     r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock)\b|\(via (?:Twitter|Instagram)\)"
     r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
@@ -200,9 +202,12 @@ _WORDS = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w'\u2019-]*")
 
 # ---------------------------------------------------------------- stance, hedging, opinion
 
-_HEDGES = re.compile(  # the lookahead: the first letters of the cues below, a quick check (keep it in step)
-    r"(?=\b(?i:[abcefilmprstu]))"
-    r"\b((?i:allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
+# the lookahead: the first letters of the cues below, a quick check (keep it in step; tests/test_extract.py
+# compares the pattern with and without it)
+_HEDGES_START = r"(?=\b(?i:[abcefilmprstu]))"
+_HEDGES = re.compile(
+    _HEDGES_START
+    + r"\b((?i:allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
     r"supposedly|purportedly|suspected|believed to|thought to|expected to|feared|"
     r"suggests?|speculated|estimated|estimating|estimates|I think|it appears|seems to|appears to|"
     r"if provoked|if)|may|might|could|May(?= (?:be|have|not)\b)|Might|Could)\b"
@@ -346,6 +351,11 @@ def _third_person(verb: str) -> str:
     if _CONSONANT_Y_END.search(v):
         return v[:-1] + "ies"
     return v + "s"
+
+
+def _may_have_hedge_adverb(text: str) -> bool:
+    """Whether ``text`` has "ly" in any case: _HEDGE_ADVERBS matches only then (every one ends in "-ly")."""
+    return "ly" in text.lower()
 
 
 def _may_have_not(text: str) -> bool:
@@ -915,7 +925,7 @@ def _candidate(
     if bm:  # "they believe gas was the trigger": the belief is a hedge on what follows
         content = bm.group(2)
         hedge_cue = hedge_cue or bm.group(1).lower()
-    if "ly" in content.lower():  # every hedging adverb ends in "-ly"
+    if _may_have_hedge_adverb(content):
         content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg

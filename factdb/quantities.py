@@ -76,10 +76,12 @@ _SCALE = r"(?:hundred|thousand|million|billion|trillion|bn)"
 # One number phrase: optional currency, a digit or word number (with "and-a-half"), optional scales.
 # The lookahead is a quick check of how a number phrase can start (a digit, or a word beginning with
 # a letter that starts a number word, after an optional currency and space): it lets the search
-# skip most positions without trying each alternative.  Keep it in step with the alternatives.
+# skip most positions without trying each alternative.  Keep it in step with the alternatives
+# (tests/test_extract.py compares the pattern with and without it).
+_NUMBER_START = r"(?=(?:US\$|[$£€¥₹₽])?\s?(?:\d|\b[abdefhmnostz]))"
 _NUMBER = re.compile(
-    r"(?=(?:US\$|[$£€¥₹₽])?\s?(?:\d|\b[abdefhmnostz]))"
-    r"(?P<cur>US\$|\$|£|€|¥|₹|₽)?\s?"
+    _NUMBER_START
+    + r"(?P<cur>US\$|\$|£|€|¥|₹|₽)?\s?"
     r"(?:(?P<dig>" + _DIGITS + r")(?:(?P<suffix>bn|b|t|m|k)(?![a-z]))?(?![\w,]*\d)"
     r"|(?P<dozen>\ba dozen\b)"
     r"|(?P<word>\b" + _WORD_NUM + r"\b)(?P<half>-and-a-half| and a half)?"
