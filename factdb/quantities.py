@@ -90,6 +90,14 @@ _NUMBER = re.compile(
     r"(?P<pct>\s?%)?",
     re.IGNORECASE,
 )
+# What a number phrase needs besides "a" or "an" (which _quantity_at drops unless a scale word
+# follows): a digit, or one of these words (plurals and "twenty-one" contain them).  _read skips
+# _NUMBER when a sentence has none; a substring test is far quicker than the pattern.
+_NUMBER_WORDS = (*_UNITS_WORDS, *_TENS_WORDS, "dozen", "scores", "hundred", "thousand", "million", "billion", "trillion", "bn")
+_DIGIT_CHARS = "0123456789"
+# Typographic marks, none of them a letter or a digit in any case: a sentence that is ASCII once
+# they are gone has no "\u017fix" (long s) or Arabic-Indic digit that _NUMBER would read as a number.
+_NOT_LETTERS = str.maketrans("", "", "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00a3\u20ac\u00a5\u20b9\u20bd\u00a9")
 _TIME_AFTER = re.compile(r"\s?(?::\d{2}|(?:a\.?m\.?|p\.?m\.?|am|pm)\b|\s?(?:UTC|GMT|hrs)\b)", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(
     r"(?:about|around|approximately|roughly|some|nearly|almost|over|more than|at least|up to|"
@@ -171,11 +179,20 @@ def find_years(sentence: str) -> tuple[Quantity, ...]:
     return tuple(q for q, is_year in _read(sentence, years=True) if is_year)
 
 
+def _may_have_number(sentence: str, lower: str) -> bool:
+    """Whether _NUMBER can find a quantity or a year in ``sentence`` (``lower`` is it lowercased)."""
+    if not sentence.isascii() and not sentence.translate(_NOT_LETTERS).isascii():
+        return True  # re.IGNORECASE and \d read some other characters as letters or digits
+    return any(d in sentence for d in _DIGIT_CHARS) or any(w in lower for w in _NUMBER_WORDS)
+
+
 def _read(sentence: str, *, years: bool) -> list[tuple[Quantity, bool]]:
     """Every quantity of ``sentence`` in order, with whether it is a year (only when ``years``)."""
     figures: list[Quantity] = []
     found_years: list[Quantity] = []
     lower = sentence.lower()
+    if not _may_have_number(sentence, lower):
+        return []
     for m in _NUMBER.finditer(sentence):
         q = _quantity_at(sentence, lower, m, years=years)
         if q is not None:

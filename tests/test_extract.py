@@ -731,6 +731,7 @@ _EDGE_CASES = [
     "", " ", "ı", "İ", "ſ", "\u212a", "5", "٣", "(5)", "\u00a9 x", "x \u00a9", "$ 5", "US$5", "us$ 5", "£5", "€ 5bn",
     '"Five', "\u201cfive\u201d", "\u2018five\u2019", "'Five'", "5five", "ſix", "ſeven", "SIX", "İf", "ıf", "ıt appears",
     "Pıcture:", "PİCTURE:", "vıa AP", "ſhutterſtock", "ſuggests", "posſibly", "did not", "didn\u2019t", "NEVER", "cannot",
+    "a bn", "A BN dollars", "an hundred", "a-million", "a dozen", "a thousand-and-a-half",
 ]
 
 
@@ -788,3 +789,12 @@ def test_a_substring_pre_check_passes_whatever_the_pattern_matches(pattern, may_
     for text in _probe_strings(pattern):
         if pattern.search(text):
             assert may_match(text), text
+
+
+def test_a_sentence_the_number_pre_check_passes_over_has_no_quantity():
+    # quantities._read skips _NUMBER when _may_have_number says no: the pattern must find nothing there
+    for text in _probe_strings(quantities._NUMBER):
+        lower = text.lower()
+        if not quantities._may_have_number(text, lower):
+            found = [quantities._quantity_at(text, lower, m, years=True) for m in quantities._NUMBER.finditer(text)]
+            assert found == [None] * len(found), text
