@@ -711,7 +711,7 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
     para_speaker: Speaker | None = None
     prev_para_speaker: Speaker | None = None
     block_speaker: Speaker | None = None
-    caption_blocks = _caption_paragraphs(text, spans)
+    caption_blocks, caption_free = _caption_paragraphs(text, spans)
     for idx, (sp, frame, inside_start, inside_end, att) in enumerate(infos):
         if sp.paragraph != paragraph:
             paragraph = sp.paragraph
@@ -732,7 +732,9 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
             start = dm.end()
         sentence = text[start:end]
         frame = frame[start - sp.start:]
-        if not _is_claim_shaped(sentence, sp, title):
+        # a one-sentence paragraph _caption_paragraphs found no caption in: its sentence has none either
+        caption_checked = start == sp.start and sp.paragraph in caption_free
+        if not _is_claim_shaped(sentence, sp, title, caption_checked=caption_checked):
             continue
         subject = named_subject(frame)
         if subject is not None:
@@ -786,23 +788,30 @@ def _speaker_gender(att: Attribution, frame: str, speaker: Speaker) -> str | Non
     return cue
 
 
-def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:
-    """Paragraphs (or stand-alone lines) that are captions or photo credits."""
+def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> tuple[set[int], set[int]]:
+    """Paragraphs (or stand-alone lines) that are captions or photo credits, and the one-sentence
+    paragraphs checked and found not to be (their sentence needs no second look for a credit)."""
     by_para: dict[int, list[SentenceSpan]] = {}
     for sp in spans:
         by_para.setdefault(sp.paragraph, []).append(sp)
-    out: set[int] = set()
+    captions: set[int] = set()
+    caption_free: set[int] = set()
     for para, sps in by_para.items():
         block = text[sps[0].start:sps[-1].end]
-        if len(block) < 300 and _CAPTION.search(block):
-            out.add(para)  # a short block with a credit or an image is a caption, all of it
-    return out
+        if len(block) < 300:
+            if _CAPTION.search(block):
+                captions.add(para)  # a short block with a credit or an image is a caption, all of it
+            elif len(sps) == 1:
+                caption_free.add(para)
+    return captions, caption_free
 
 
 _LOWER_LETTER = re.compile(r"[a-z]")
 
 
-def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool:
+def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None, *, caption_checked: bool = False) -> bool:
+    """Whether ``sentence`` can state a claim; ``caption_checked``: _CAPTION is known not to match it
+    (a match in the stripped sentence would be one in the sentence)."""
     stripped = sentence.strip()
     if not stripped or stripped.startswith("#"):
         return False
@@ -811,7 +820,7 @@ def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool
         return False
     if sp.line and stripped[-1] not in ".!?\"'\u201d\u2019)":
         return False
-    if len(stripped) < 400 and _CAPTION.search(stripped):
+    if len(stripped) < 400 and not caption_checked and _CAPTION.search(stripped):
         return False
     if _BYLINE.match(stripped) or _BOILERPLATE.match(stripped) or _DATE_ONLY.match(stripped):
         return False
