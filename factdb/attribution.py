@@ -356,6 +356,11 @@ def _modifier_ok(low: str) -> bool:
     return low in _MODIFIERS or low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or low in _PERSON_NOUNS
 
 
+_VERBAL_ENDING = re.compile(r"(?:ed|ing|ly)$")
+_LOWER_WORDS_THEN_CAPITAL = re.compile(r"(?:\s+[a-z]+){0,2}\s+[A-Z]")
+_PHRASE_END = re.compile(r"\s*(?:$|[,;.:!?\u2592])")
+
+
 def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
     """The noun phrase starting at ``start``: (end offset, words); empty when none."""
     words: list[str] = []
@@ -378,15 +383,11 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
             depth -= 1
         elif depth == 0 and not words and low in _PRONOUNS:
             return te, [tok]
-        elif depth == 0 and tok.isalpha() and tok.islower() and low not in _STOP_NOUN_RUN and low not in _PRONOUNS and not re.search(
-            r"(?:ed|ing|ly)$", low
-        ) and all(w.islower() for w in words) and len(words) < 3 and re.match(
-            r"(?:\s+[a-z]+){0,2}\s+[A-Z]", frame[te:te + 40]
-        ):
+        elif depth == 0 and tok.isalpha() and tok.islower() and low not in _STOP_NOUN_RUN and low not in _PRONOUNS and not _VERBAL_ENDING.search(low) \
+                and all(w.islower() for w in words) and len(words) < 3 and _LOWER_WORDS_THEN_CAPITAL.match(frame[te:te + 40]):
             pass  # "wrote student protester Joshua Wong": a lower-case title before the name
-        elif depth == 0 and len(words) == 1 and words[0].lower() in _DETERMINERS and tok.isalpha() and tok.islower() and re.match(
-            r"\s*(?:$|[,;.:!?\u2592])", frame[te:]
-        ):
+        elif depth == 0 and len(words) == 1 and words[0].lower() in _DETERMINERS and tok.isalpha() and tok.islower() \
+                and _PHRASE_END.match(frame[te:]):
             words.append(tok)  # "said the engineer."
             return te, words
         elif depth == 0 and low in _DETERMINERS and words and words[-1].lower() not in ("of", "for", "and", "to", "from", "in", "at"):
@@ -416,6 +417,9 @@ _TIME_INTRO = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _is_intro(text: str) -> bool:
     """Whether ``text`` (what precedes a subject) is an introductory adverbial rather than a clause."""
     t = text.strip().rstrip(",").strip()
@@ -431,7 +435,33 @@ def _is_intro(text: str) -> bool:
         return True  # "The previous day,", "Two days later,"
     if len(words) > 12:
         return False
-    return first in _INTRO_WORDS or first.endswith("ing") or bool(re.match(r"\d", first))
+    return first in _INTRO_WORDS or first.endswith("ing") or bool(_DIGIT.match(first))
+
+
+_RESPONSIBILITY_AFTER = re.compile(r"\s+(?:responsibility|credit)\b")
+_THAT_OR_COLON_AFTER = re.compile(r"\s*(?:that\b|:)")
+_OF_AFTER = re.compile(r"\s+of\b")
+_SPEAKER_BEFORE_CALLED = re.compile(r"\b(?:officials|government|ministry|police|he|she|they|it)\s*$", re.IGNORECASE)
+_PARTICLE_AFTER_CALLED = re.compile(r"\s+(?:for|on|off|in|up|out|back)\b")
+_REJECTED_CLAIM = re.compile(
+    r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
+    r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b"
+)
+_DENIED_THING = re.compile(r"\s+(?:\w+\s+)?(?:funding|entry|access|visas?|bail|permission|a visa|the request|requests?)\b")
+_INVERTED_SPEAKER_AFTER = re.compile(
+    r"\s+(?:[A-Z]|the\s|a\s|an\s|(?:(?!(?:an?|the|from|of|to|in|on|at|for|with|by)\s)[a-z]+\s+){1,3}[A-Z])"
+)
+_INVERTED_SPEAKER_END = re.compile(r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)")
+_AND_OR_BUT_BEFORE = re.compile(r"\b(?:and|but)\s*$")
+_RELATIVE_PRONOUN_BEFORE = re.compile(r"\b(?:which|whom|who|whose)\s*$")
+_PREPOSITION_WHICH_BEFORE = re.compile(r"\b(?:by|in|under|through)\s+which\s*$")
+_TIME_OR_VENUE = re.compile(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b")
+_QUOTATION_FOLLOWS = re.compile(r"\s*[,:]?\s*\u2592")
+_SUBORDINATOR_BEFORE = re.compile(r"\b(?:that|as|and|but|while|because|after|when)\s*$")
+_COLON_BEFORE_QUOTATION = re.compile(r":\s*\u2592")
+_OBJECT_PRONOUN = re.compile(r"(him|her|them|it)\b")
+_NAME_APPOSITIVE = re.compile(r",\s*([A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|al|bin|de|dela|van|von)){1,3}),")
+_TRAILING_ROLE = re.compile(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?=[;:.]|$)")
 
 
 def find_attribution(sentence: str, frame: str) -> Attribution | None:
@@ -449,30 +479,23 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         before = frame[:vs]
         if _PASSIVE_BEFORE.search(before):
             continue  # passive: "was reported", "were denied"
-        if verb in ("claimed", "claims", "claim") and re.match(r"\s+(?:responsibility|credit)\b", frame[ve:]):
+        if verb in ("claimed", "claims", "claim") and _RESPONSIBILITY_AFTER.match(frame[ve:]):
             continue
-        if verb in _QUOTE_ONLY and BLANK not in frame and not re.match(r"\s*(?:that\b|:)", frame[ve:]):
+        if verb in _QUOTE_ONLY and BLANK not in frame and not _THAT_OR_COLON_AFTER.match(frame[ve:]):
             continue  # "spoke on the phone", "violence continued": events unless they frame a quotation
-        if verb in ("accused", "accuses") and re.match(r"\s+of\b", frame[ve:]):
+        if verb in ("accused", "accuses") and _OF_AFTER.match(frame[ve:]):
             continue  # "people accused of crimes": a participle, not an accusation
-        if verb in ("called", "calls") and not any(w[:1].isupper() for w in before.split()[-4:]) and not re.search(
-            r"\b(?:officials|government|ministry|police|he|she|they|it)\s*$", before, re.I
-        ):
+        if verb in ("called", "calls") and not any(w[:1].isupper() for w in before.split()[-4:]) and not _SPEAKER_BEFORE_CALLED.search(before):
             continue  # "a holiday called National Day"
-        if verb in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up|out|back)\b", frame[ve:]):
+        if verb in ("called", "calls") and _PARTICLE_AFTER_CALLED.match(frame[ve:]):
             continue  # "called for talks": an event
         negative = verb in _NEG_VERBS or verb in ("ruled out", "pushed back on", "denying", "dismissing", "rejecting")
         negated = _NEGATED_AUX.search(before) if negative else None
         if negated is not None:  # "The government did not deny that ...": the speaker stands before the auxiliary
             vs, before = negated.start(), before[:negated.start()]
-        if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not re.match(
-            r"\s+(?:as\s+\S+\s+)?(?:the|any|these|those|all|such)?\s*(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|"
-            r"suggestions?|notion|idea|charges?|assertions?|rumou?rs?)\b", frame[ve:]
-        ):
+        if verb in ("rejected", "rejects", "disputed", "disputes", "dismissed", "dismisses") and not _REJECTED_CLAIM.match(frame[ve:]):
             continue  # "rejected the plan": an event, not a denial
-        if verb in ("denied", "denies", "deny") and re.match(
-            r"\s+(?:\w+\s+)?(?:funding|entry|access|visas?|bail|permission|a visa|the request|requests?)\b", frame[ve:]
-        ):
+        if verb in ("denied", "denies", "deny") and _DENIED_THING.match(frame[ve:]):
             continue
         prev_tok = before.rstrip()[-1:] if before.rstrip() else ""
         if verb in _AMBIGUOUS:
@@ -486,11 +509,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         after = frame[ve:]
         # Inverted: '"...," said Delfin Lorenzana' / '..., said the ministry.'
         if prev_tok in (",", BLANK) or (not before.strip()):
-            if verb in _INVERTIBLE and re.match(r"\s+(?:[A-Z]|the\s|a\s|an\s|(?:(?!(?:an?|the|from|of|to|in|on|at|for|with|by)\s)[a-z]+\s+){1,3}[A-Z])", after):
+            if verb in _INVERTIBLE and _INVERTED_SPEAKER_AFTER.match(after):
                 end, words = _scan_forward(frame, ve, n)
-                if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and re.match(
-                    r"\s*(?:$|[,;.:(\u2592!?]|(?:on|in|at|yesterday|today|last|earlier|later)\b)", frame[end:]
-                ):
+                if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and _INVERTED_SPEAKER_END.match(frame[end:]):
                     app = _appositive_after(frame, end)
                     return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve, negated=negated is not None)
         if verb in _PARTICIPLES:
@@ -498,7 +519,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             issued = _ISSUED.search(before)
             if issued is not None:
                 got = _scan_back(frame, issued.start(), 0)
-                if got is not None and (_is_intro(frame[:got[0]]) or re.search(r"\b(?:and|but)\s*$", frame[:got[0]])):
+                if got is not None and (_is_intro(frame[:got[0]]) or _AND_OR_BUT_BEFORE.search(frame[:got[0]])):
                     return Attribution(" ".join(got[1]), None, verb, negative, (ve, n), "participle", ve, negated=negated is not None)
                 continue
             if not (pw.endswith(",") or pw[:1].isupper()):
@@ -539,7 +560,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                         if named:
                             role_np = " ".join(got[1])
                             got, appositive = (got[0], named), role_np
-            if got is None and re.search(r"\b(?:and|but)\s*$", before) and verb in _SAY_VERBS:
+            if got is None and _AND_OR_BUT_BEFORE.search(before) and verb in _SAY_VERBS:
                 subject = _clause_subject(frame)
                 if subject is not None:
                     words, app = subject
@@ -557,12 +578,12 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             return Attribution(" ".join(subject[0]), subject[1], verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if pre.rstrip().endswith(BLANK) or (pre.rstrip().endswith(",") and pre.rstrip()[:-1].rstrip().endswith(BLANK)):
             return Attribution(" ".join(words), appositive, verb, negative, None, "inverted", ve, negated=negated is not None)
-        if re.search(r"\b(?:which|whom|who|whose)\s*$", pre) or re.search(r"\b(?:by|in|under|through)\s+which\s*$", pre):
+        if _RELATIVE_PRONOUN_BEFORE.search(pre) or _PREPOSITION_WHICH_BEFORE.search(pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
-        rest_words = re.sub(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b", "", frame[ve:]).split()
+        rest_words = _TIME_OR_VENUE.sub("", frame[ve:]).split()
         trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4 \
-            and not re.match(r"\s*[,:]?\s*\u2592", frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
-        if not trailing and (_is_intro(pre) or re.search(r"\b(?:that|as|and|but|while|because|after|when)\s*$", pre)):
+            and not _QUOTATION_FOLLOWS.match(frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
+        if not trailing and (_is_intro(pre) or _SUBORDINATOR_BEFORE.search(pre)):
             return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         cut = pre.rstrip()
         if cut.endswith(","):
@@ -574,14 +595,14 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
             return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve, negated=negated is not None)
-    colon = re.search(r":\s*\u2592", frame)
+    colon = _COLON_BEFORE_QUOTATION.search(frame)
     if colon is not None and acc is None:
         subject = _clause_subject(frame[:colon.start()])
         if subject is not None and _np_ok(subject[0], True):
             return Attribution(" ".join(subject[0]), subject[1], "stated", False, (colon.end() - 1, n), "colon", colon.start())
     if acc is not None:
         end, words = _scan_forward(frame, acc.end(), n)
-        pm = re.match(r"(him|her|them|it)\b", frame[acc.end():])
+        pm = _OBJECT_PRONOUN.match(frame[acc.end():])
         if pm:
             end, words = acc.end() + pm.end(), [{"him": "he", "her": "she", "them": "they", "it": "it"}[pm.group(1)]]
         if words:
@@ -598,7 +619,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 content = (rest, n) if not pre.strip() or _is_intro(pre) else (0, n)
                 if pre.strip() and not _is_intro(pre):
                     content = (0, n)
-            app = re.match(r",\s*([A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|al|bin|de|dela|van|von)){1,3}),", frame[end:])
+            app = _NAME_APPOSITIVE.match(frame[end:])
             if app and _norm(words[-1]) in ROLE_WORDS:
                 # "According to the team's coach, Alireza Mehraban, ...": the appositive is the name
                 return Attribution(app.group(1), " ".join(words), "according", False, (end + app.end(), n), "according", end)
@@ -609,7 +630,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             role = None
             if pre.endswith(","):
                 # "..., according to Ivo Marek, a representative of the union.": the role goes too
-                trailing = re.match(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?=[;:.]|$)", frame[end:])
+                trailing = _TRAILING_ROLE.match(frame[end:])
                 if trailing:
                     role, cut_end = _REL_CUT.sub("", trailing.group(1)), end + trailing.end()
             while cut_end < n and frame[cut_end] in " ,":
@@ -657,8 +678,11 @@ def _aside_start(frame: str, inner: str, floor: int) -> int:
     return last
 
 
+_ROLE_APPOSITIVE = re.compile(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?:[,;:.]|$)")
+
+
 def _appositive_after(frame: str, end: int) -> str | None:
-    m = re.match(r",\s*((?:the|a|an)\s+[^,;:\u2592]{2,80}?)\s*(?:[,;:.]|$)", frame[end:])
+    m = _ROLE_APPOSITIVE.match(frame[end:])
     if m:
         return _REL_CUT.sub("", m.group(1))
     return None
@@ -668,6 +692,10 @@ _PARTITIVE = re.compile(
     r"(?:One|Some|Many|Most|Several|Two|Three|Each|Both|All|Another)\s+of\s+(?:the|these|those|its|their|his|her|our)\s+"
     r"[^,;\u2592]{1,40},\s*"
 )
+
+
+_COMMA_NEXT = re.compile(r"\s*,")
+_COMMA_ASIDE = re.compile(r",\s*([^,;\u2592]{2,120}?),")
 
 
 def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
@@ -684,9 +712,9 @@ def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
         if part is None:
             return None
         end, words = _scan_forward(frame, part.end(), min(len(frame), part.end() + 200))
-        return (words, None) if words and re.match(r"\s*,", frame[end:]) else None
+        return (words, None) if words and _COMMA_NEXT.match(frame[end:]) else None
     app = None
-    m = re.match(r",\s*([^,;\u2592]{2,120}?),", frame[end:])
+    m = _COMMA_ASIDE.match(frame[end:])
     if m:
         app = m.group(1)
         if words[-1].lower() in _DETERMINERS or (len(words) <= 4 and all(w[:1].islower() or w.lower() in _DETERMINERS or w == "One" for w in words)):
@@ -694,6 +722,9 @@ def _clause_subject(frame: str) -> tuple[list[str], str | None] | None:
             if w2:
                 return w2, None
     return words, app
+
+
+_LEADING_THAT = re.compile(r"\s*(?:that\s+)?")
 
 
 def named_subject(frame: str, start: int = 0) -> Speaker | None:
@@ -707,7 +738,7 @@ def named_subject(frame: str, start: int = 0) -> Speaker | None:
     >>> named_subject("Speaking to Ann Lee of the BBC, he said the talks were over.") is None
     True
     """
-    m = re.match(r"\s*(?:that\s+)?", frame[start:start + 8])
+    m = _LEADING_THAT.match(frame[start:start + 8])
     pos = start + (m.end() if m else 0)
     comma = frame.find(",", pos, pos + 80)
     if comma >= 0 and _is_intro(frame[pos:comma]):
@@ -752,13 +783,16 @@ def gender_cue(*texts: str | None) -> str | None:
     return None
 
 
+_LEADING_THE_OR_BOTH = re.compile(r"^(?:the|both)\s+", re.IGNORECASE)
+
+
 def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set[str] = frozenset()) -> SpeakerKind:
     """PERSON, ORGANISATION or UNKNOWN for a speaker name (see the module docstring for the policy)."""
     words = name.split()
     if not words:
         return SpeakerKind.UNKNOWN
     if " and " in name and not role:
-        first = speaker_kind(re.sub(r"^(?:the|both)\s+", "", name.split(" and ")[0], flags=re.IGNORECASE), None, known_people)
+        first = speaker_kind(_LEADING_THE_OR_BOTH.sub("", name.split(" and ")[0]), None, known_people)
         if first is SpeakerKind.ORGANISATION or (first is SpeakerKind.PERSON and " " in name.split(" and ")[0].strip()):
             return first  # "Saudi Arabia and the United States", "Reuters and NBC", "Ann Lee and Tom Hale"
     low = [_norm(w) for w in words]
@@ -795,6 +829,14 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
     return SpeakerKind.PERSON
 
 
+_PARTICIPLE_OR_NUMBER = re.compile(r"[a-z]+(?:ed|ing)$|\d")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\s*\(\s*[^()]*?\s*\)")
+_NAME_ONLY = re.compile(
+    r"(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)(?:\s+(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)){1,3}"
+)
+
+
 def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | None]:
     """The speaker's name and role from a noun phrase ("Kremlin spokesman Dmitry Peskov" -> ("Dmitry Peskov", "Kremlin spokesman")).
 
@@ -812,20 +854,17 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         app = _REL_CUT.sub("", app)
         first = app.split()[0].lower() if app.split() else ""
         if first not in ("in", "on", "at", "citing", "speaking", "who", "which", "quoting", "via", "with", "during",
-                         "after", "before", "according", "also", "however", "writing", "reportedly") and not re.match(
-                             r"[a-z]+(?:ed|ing)$|\d", first):
-            role_app = re.sub(r"^(?:the|a|an)\s+", "", app, flags=re.IGNORECASE)
+                         "after", "before", "according", "also", "however", "writing", "reportedly") and not _PARTICIPLE_OR_NUMBER.match(first):
+            role_app = _LEADING_ARTICLE.sub("", app)
     if not words:
         return np.strip(), role_app
     while len(words) > 1 and words[0].lower() in ("his", "her", "its", "their", "our"):
         words = words[1:]
     if any(_norm(w) in ROLE_WORDS for w in words) and any("(" in w for w in words):
         words = " ".join(words)
-        words = re.sub(r"\s*\(\s*[^()]*?\s*\)", "", words).split()  # "Member of Parliament (MP) Yvette Cooper"
+        words = _PARENTHESIS.sub("", words).split()  # "Member of Parliament (MP) Yvette Cooper"
     words = [w for w in words if w.lower() not in HONORIFICS] or words
-    if role_app and any(_norm(w) in ROLE_WORDS for w in words) and re.fullmatch(
-        r"(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)(?:\s+(?:[A-Z][\w'\u2019.-]*|al|bin|de|dela|van|von)){1,3}", role_app
-    ):
+    if role_app and any(_norm(w) in ROLE_WORDS for w in words) and _NAME_ONLY.fullmatch(role_app):
         # "a State Department spokesperson, Morgan Ortagus, said": the appositive is the name
         return _clean_name(role_app), " ".join(words)
     low = [_norm(w) for w in words]

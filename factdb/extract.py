@@ -67,6 +67,7 @@ __all__ = ["parse_document", "extract_claims", "extract"]
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]{0,30})[ \t]*:[ \t]*(.*?)[ \t]*$")
 _DATE_FIRST_LINE = re.compile(r"^\ufeff?date[ \t]+(\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]+)?)[ \t]*\r?\n")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADER_KEYS = {
     "url": "url", "link": "url", "outlet": "outlet", "publisher": "outlet", "source": "outlet",
     "published": "published_at", "date": "published_at", "published_at": "published_at",
@@ -80,7 +81,7 @@ def _parse_date(value: str) -> datetime | None:
     if not value:
         return None
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if _ISO_DATE.fullmatch(value):
             return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, OverflowError):
@@ -160,8 +161,14 @@ def _header_end(text: str) -> int | None:
 
 # ---------------------------------------------------------------- non-claims
 
+# The lookahead is a quick first-character check (every alternative starts at the start of the
+# text, at "(" or "\u00a9", or at a word beginning with one of those letters): it lets the search
+# skip most positions without trying each alternative.  Keep it in step with the alternatives
+# (tests/test_extract.py compares the pattern with and without it).
+_CAPTION_START = r"(?=^|[(\u00a9]|\b[acefgiprsv])"
 _CAPTION = re.compile(
-    r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
+    _CAPTION_START
+    + r"(?:^\s*!\[[^\]]*\]\([^)]*\)\s*$|\b(?:Photo|Photograph|Picture|Image|Video|Graphic|Illustration)s?\s*(?::|by\b|via\b|credit\b|courtesy\b)"
     r"|^\s*(?:Image|Photo|Photograph|Caption|Credit|Pictured|Picture|Source|File photo|Video|Watch|Graphic)s?\s*[:\-\u2014|]"
     r"|\bvia (?:AP|Reuters|AFP|Getty|EPA|Shutterstock)\b|\(via (?:Twitter|Instagram)\)"
     r"|\((?:[^()]{0,80}[,/]\s*)?(?:AP|Reuters|AFP|EPA|Getty Images|Shutterstock|Bloomberg|Anadolu|Xinhua|TASS|"
@@ -195,8 +202,12 @@ _WORDS = re.compile(r"[A-Za-z\u00c0-\u024f0-9][\w'\u2019-]*")
 
 # ---------------------------------------------------------------- stance, hedging, opinion
 
+# the lookahead: the first letters of the cues below, a quick check (keep it in step; tests/test_extract.py
+# compares the pattern with and without it)
+_HEDGES_START = r"(?=\b(?i:[abcefilmprstu]))"
 _HEDGES = re.compile(
-    r"\b((?i:allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
+    _HEDGES_START
+    + r"\b((?i:allegedly|alleged|reportedly|apparently|presumably|possibly|probably|perhaps|likely|unlikely|"
     r"supposedly|purportedly|suspected|believed to|thought to|expected to|feared|"
     r"suggests?|speculated|estimated|estimating|estimates|I think|it appears|seems to|appears to|"
     r"if provoked|if)|may|might|could|May(?= (?:be|have|not)\b)|Might|Could)\b"
@@ -291,6 +302,12 @@ _DOUBLING = frozenset(
 )
 
 
+_CONSONANT_Y_END = re.compile(r"[^aeiou]y$")
+_SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][bdgklmnprt]$")  # "stop", "plan": one vowel, then a consonant to double
+_CONSONANT_VOWEL_L_END = re.compile(r"[^aeiou][aeiou]l$")  # "cancel", "travel"
+_SIBILANT_OR_O_END = re.compile(r"(?:s|sh|ch|x|z|o)$")
+
+
 def _past(verb: str) -> str:
     """The simple past of a base verb: "reject" -> "rejected", "stop" -> "stopped", "say" -> "said"."""
     v = verb.lower()
@@ -301,9 +318,9 @@ def _past(verb: str) -> str:
             return prefix + _IRREGULAR_PAST[v[len(prefix):]]  # mislead -> misled
     if v.endswith("e"):
         return v + "d"
-    if re.search(r"[^aeiou]y$", v):
+    if _CONSONANT_Y_END.search(v):
         return v[:-1] + "ied"
-    if v in _DOUBLING or (re.search(r"^[^aeiou]*[aeiou][bdgklmnprt]$", v) and len(v) <= 4) or re.search(r"[^aeiou][aeiou]l$", v):
+    if v in _DOUBLING or (_SHORT_CVC.search(v) and len(v) <= 4) or _CONSONANT_VOWEL_L_END.search(v):
         return v + v[-1] + "ed"  # stop -> stopped, admit -> admitted, cancel -> cancelled (British spelling)
     return v + "ed"
 
@@ -329,11 +346,25 @@ def _third_person(verb: str) -> str:
         return "has"
     if v in ("be",):
         return "is"
-    if re.search(r"(?:s|sh|ch|x|z|o)$", v):
+    if _SIBILANT_OR_O_END.search(v):
         return v + "es"
-    if re.search(r"[^aeiou]y$", v):
+    if _CONSONANT_Y_END.search(v):
         return v[:-1] + "ies"
     return v + "s"
+
+
+def _may_have_hedge_adverb(text: str) -> bool:
+    """Whether ``text`` has "ly" in any case: _HEDGE_ADVERBS matches only then (every one ends in "-ly")."""
+    return "ly" in text.lower()
+
+
+def _may_have_not(text: str) -> bool:
+    """Whether ``text`` has "not", "n't" or "never" in any case: _DO_NOT, _AUX_NOT and _NOT match only then.
+
+    A quick check before those patterns, which cost far more than a substring test.
+    """
+    low = text.lower()
+    return "not" in low or "n't" in low or "n\u2019t" in low or "never" in low
 
 
 def _remove_negation(text: str) -> tuple[str, int]:
@@ -355,7 +386,8 @@ def _remove_negation(text: str) -> tuple[str, int]:
             return _third_person(verb)
         return verb
 
-    head = _DO_NOT.sub(do_not, head)
+    if _may_have_not(head):
+        head = _DO_NOT.sub(do_not, head)
 
     def aux_not(m: re.Match[str]) -> str:
         nonlocal flips
@@ -363,7 +395,8 @@ def _remove_negation(text: str) -> tuple[str, int]:
         word = next(g for g in m.groups() if g)
         return {"won": "will", "can": "can"}.get(word.lower(), word)
 
-    head = _AUX_NOT.sub(aux_not, head)
+    if _may_have_not(head):
+        head = _AUX_NOT.sub(aux_not, head)
 
     def no_one(m: re.Match[str]) -> str:
         nonlocal flips
@@ -391,30 +424,48 @@ def _remove_negation(text: str) -> tuple[str, int]:
         flips += 1
         return ""
 
-    head = _NOT.sub(not_, head)
+    if _may_have_not(head):
+        head = _NOT.sub(not_, head)
     return prefix + head + tail, flips
+
+
+_ELLIPSIS_BRACKET = re.compile(r"\s*\[(?:\.\.\.|\u2026)\]\s*")  # "[...]": words left out of a quotation
+_EDITORIAL_BRACKET = re.compile(r"\[([^\]]{1,40})\]")  # "[the minister]": words an editor put in
+_SINGLE_QUOTE_MARK = re.compile(r"(?<![A-Za-z])['\u2018]|['\u2019](?![A-Za-z])")  # not an apostrophe
+_WHITESPACE_RUN = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?])")  # used once whitespace runs are single spaces
+_HONORIFIC_BEFORE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+(?=[A-Z])")
+_LEADING_CONJUNCTION = re.compile(r"^(?:that|and|but|so)\s+", re.IGNORECASE)
 
 
 def _clean_text(text: str) -> str:
     """Quotation marks and editorial brackets removed, spaces collapsed."""
-    text = re.sub(r"\s*\[(?:\.\.\.|\u2026)\]\s*", " ", text)
-    text = re.sub(r"\[([^\]]{1,40})\]", r"\1", text)
+    if "[" in text:  # the bracket patterns need one; most sentences have none
+        text = _ELLIPSIS_BRACKET.sub(" ", text)
+        text = _EDITORIAL_BRACKET.sub(r"\1", text)
     text = text.replace('"', "").replace("\u201c", "").replace("\u201d", "")
-    text = re.sub(r"(?<![A-Za-z])['\u2018]|['\u2019](?![A-Za-z])", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    if "'" in text or "\u2018" in text or "\u2019" in text:
+        text = _SINGLE_QUOTE_MARK.sub("", text)
+    text = " ".join(text.split())  # whitespace runs collapsed and the ends stripped (str.split and \s agree on whitespace)
+    # a function, not the template r"\1": re parses a template in Python on every call
+    text = _SPACE_BEFORE_PUNCTUATION.sub(lambda m: m.group(1), text)
     return text
 
 
+def _cut_at_ellipsis(text: str) -> str:
+    """``text`` up to its first "[...]" (all of it when there is none)."""
+    return _ELLIPSIS_BRACKET.split(text, maxsplit=1)[0] if "[" in text else text
+
+
 def _strip_honorifics(text: str) -> str:
-    return re.sub(r"\b(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+(?=[A-Z])", "", text)
+    return _HONORIFIC_BEFORE_NAME.sub("", text)
 
 
 def _finish(text: str) -> str:
     text = text.strip().strip(",;:-\u2014 ").strip()
     while text and text[-1] in ".!?,;:":
         text = text[:-1].rstrip()
-    text = re.sub(r"^(?:that|and|but|so)\s+", "", text, flags=re.IGNORECASE)
+    text = _LEADING_CONJUNCTION.sub("", text)
     if text[:1].islower():
         text = text[0].upper() + text[1:]
     return text
@@ -472,6 +523,9 @@ def _entities(text: str, first_is_start: bool = True, known: dict[str, str] | No
 _PERSON_NAME = re.compile(
     r"\b([A-Z][^\W\d_]+)((?:\s+(?:(?:al|bin|ibn|de|dela|van|von)\s+)?[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?){1,2})\b"
 )
+
+
+_NEXT_LOWER_WORD = re.compile(r"\s+([a-z]+)")
 
 
 class _Context:
@@ -542,7 +596,7 @@ class _Context:
                 words = words[1:]
             if len(words) < 2 or words[-1].lower() in _NOT_ENTITY:
                 continue
-            nxt = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+            nxt = _NEXT_LOWER_WORD.match(text[m.end():m.end() + 30])
             if nxt and (nxt.group(1) in ROLE_WORDS or nxt.group(1) in ("adviser", "aide", "ally", "supporter", "administration")):
                 continue  # "Former Trump adviser Michael Flynn": the name is a modifier here
             self.surnames.setdefault(words[-1], " ".join(words))
@@ -611,8 +665,13 @@ def extract(text: str, meta: SourceMeta | None = None, *, include_opinions: bool
     return extract_claims(parse_document(text, meta), include_opinions=include_opinions)
 
 
+_TITLE_WORD = re.compile(r"[a-z0-9]+")
+_FIRST_PERSON_START = re.compile(r"\s*(?:I|We|My|Our)\b")
+_ALLEGATIONS_COLON = re.compile(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S")
+
+
 def _norm_title(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(_TITLE_WORD.findall(text.lower()))
 
 
 def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]:
@@ -652,7 +711,7 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
     para_speaker: Speaker | None = None
     prev_para_speaker: Speaker | None = None
     block_speaker: Speaker | None = None
-    caption_blocks = _caption_paragraphs(text, spans)
+    caption_blocks, caption_free = _caption_paragraphs(text, spans)
     for idx, (sp, frame, inside_start, inside_end, att) in enumerate(infos):
         if sp.paragraph != paragraph:
             paragraph = sp.paragraph
@@ -673,7 +732,9 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
             start = dm.end()
         sentence = text[start:end]
         frame = frame[start - sp.start:]
-        if not _is_claim_shaped(sentence, sp, title):
+        # a one-sentence paragraph _caption_paragraphs found no caption in: its sentence has none either
+        caption_checked = start == sp.start and sp.paragraph in caption_free
+        if not _is_claim_shaped(sentence, sp, title, caption_checked=caption_checked):
             continue
         subject = named_subject(frame)
         if subject is not None:
@@ -691,7 +752,7 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
             speaker = para_speaker or (prev_para_speaker if first_of_para or inside_start else None) or ctx.last
         elif block_speaker is not None:
             speaker = block_speaker
-        elif re.match(r"\s*(?:I|We|My|Our)\b", frame):
+        elif _FIRST_PERSON_START.match(frame):
             speaker = ctx.last_person or ctx.last
         if speaker is not None:
             ctx.note(speaker)
@@ -702,7 +763,7 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
             reported = named_subject(infos[idx][1], att.content[0])  # "PBS revealed that Omar bin Said had ..."
             if reported is not None and (speaker is None or reported.name != speaker.name):
                 ctx.mention(reported)
-        if att is not None and re.search(r"\b(?:these|those|the)\s+(?:allegations|accusations|claims|reports)\s*:\s*\S", frame):
+        if att is not None and _ALLEGATIONS_COLON.search(frame):
             block_speaker = speaker
         cand = _candidate(text, start, end, sentence, frame, att, speaker, ctx)
         if cand is None:
@@ -714,30 +775,43 @@ def _extract(document: Document, include_opinions: bool) -> list[ClaimCandidate]
     return out
 
 
+_SUBJECT_PRONOUN_AFTER_FRAME = re.compile(r"\s*,?\s*(?:that\s+)?(he|she)\b", re.IGNORECASE)
+
+
 def _speaker_gender(att: Attribution, frame: str, speaker: Speaker) -> str | None:
     """The speaker's gender when the frame shows it: "Mr", "spokeswoman", or "X said she ..." (her own claim)."""
     cue = gender_cue(att.speaker_text, att.appositive, speaker.role)
     if cue is None and att.content is not None and att.structure in ("subject", "participle"):
-        m = re.match(r"\s*,?\s*(?:that\s+)?(he|she)\b", frame[att.content[0]:att.content[0] + 20], re.IGNORECASE)
+        m = _SUBJECT_PRONOUN_AFTER_FRAME.match(frame[att.content[0]:att.content[0] + 20])
         if m:
             cue = "m" if m.group(1).lower() == "he" else "f"
     return cue
 
 
-def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> set[int]:
-    """Paragraphs (or stand-alone lines) that are captions or photo credits."""
+def _caption_paragraphs(text: str, spans: list[SentenceSpan]) -> tuple[set[int], set[int]]:
+    """Paragraphs (or stand-alone lines) that are captions or photo credits, and the one-sentence
+    paragraphs checked and found not to be (their sentence needs no second look for a credit)."""
     by_para: dict[int, list[SentenceSpan]] = {}
     for sp in spans:
         by_para.setdefault(sp.paragraph, []).append(sp)
-    out: set[int] = set()
+    captions: set[int] = set()
+    caption_free: set[int] = set()
     for para, sps in by_para.items():
         block = text[sps[0].start:sps[-1].end]
-        if len(block) < 300 and _CAPTION.search(block):
-            out.add(para)  # a short block with a credit or an image is a caption, all of it
-    return out
+        if len(block) < 300:
+            if _CAPTION.search(block):
+                captions.add(para)  # a short block with a credit or an image is a caption, all of it
+            elif len(sps) == 1:
+                caption_free.add(para)
+    return captions, caption_free
 
 
-def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool:
+_LOWER_LETTER = re.compile(r"[a-z]")
+
+
+def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None, *, caption_checked: bool = False) -> bool:
+    """Whether ``sentence`` can state a claim; ``caption_checked``: _CAPTION is known not to match it
+    (a match in the stripped sentence would be one in the sentence)."""
     stripped = sentence.strip()
     if not stripped or stripped.startswith("#"):
         return False
@@ -746,7 +820,7 @@ def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool
         return False
     if sp.line and stripped[-1] not in ".!?\"'\u201d\u2019)":
         return False
-    if len(stripped) < 400 and _CAPTION.search(stripped):
+    if len(stripped) < 400 and not caption_checked and _CAPTION.search(stripped):
         return False
     if _BYLINE.match(stripped) or _BOILERPLATE.match(stripped) or _DATE_ONLY.match(stripped):
         return False
@@ -758,9 +832,20 @@ def _is_claim_shaped(sentence: str, sp: SentenceSpan, title: str | None) -> bool
         q = stripped.find('"')
         if q < 0:
             q = stripped.find("\u201c")
-        if q <= 0 or not re.search(r"[a-z]", stripped[:q]):
+        if q <= 0 or not _LOWER_LETTER.search(stripped[:q]):
             return False
     return True
+
+
+_PERFECT_AUX_BEFORE = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?$")
+_ALLEGATIONS_THEN_COLON = re.compile(
+    r"^(?:the|these|those|all|such)\s+(?:\w+\s+)?(?:allegations|accusations|claims|reports|charges)\s*:\s*(.+)$", re.IGNORECASE
+)
+_AS_TAIL = re.compile(r"\s+as\s+.*$")
+_SUGGESTION_THAT_CLAUSE = re.compile(r"^(?:any|the)\s+suggestions?\s+that\s+(.+)$", re.IGNORECASE)
+_URGED_TO = re.compile(r"^(.{2,80}?)\s+to\s+(\w+)(.*)$")
+_GERUND_START = re.compile(r"^(?:ever\s+)?([a-z]+ing)\b(.*)$")
+_IF_CLAUSE = re.compile(r"\bif\b[^,]{3,60},", re.IGNORECASE)
 
 
 def _candidate(
@@ -768,7 +853,7 @@ def _candidate(
     speaker: Speaker | None, ctx: _Context,
 ) -> ClaimCandidate | None:
     """The claim stated by one sentence: ``own`` is the sentence's own reporting frame, if any."""
-    content = _content(sentence, frame, own)
+    content = unattributed = _content(sentence, frame, own)
     cut = _SECOND_FRAME.search(content)
     if cut and own is not None and own.structure != "participle":
         content = content[: cut.start()]
@@ -778,7 +863,7 @@ def _candidate(
         content = sentence  # "The minister confirmed the plan": an event with an object, not reported speech
     toll = _TOLL.match(content) if own is not None and own.verb in _TOLL_VERBS else None
     if toll:  # "X has placed the death toll at 300" -> "The death toll is 300"
-        present = own.verb.endswith("s") or re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?$", frame[: own.verb_end - len(own.verb)])
+        present = own.verb.endswith("s") or _PERFECT_AUX_BEFORE.search(frame[: own.verb_end - len(own.verb)])
         content = f"The {toll.group(1)} {'is' if present else 'was'} {toll.group(2)}"
     if own is not None and own.structure in ("subject", "trailing", "according", "participle") and ";" in content:
         content = content.split(";", 1)[0]  # a second independent clause is the outlet's
@@ -787,7 +872,7 @@ def _candidate(
     negative_frame = own is not None and own.negative
     content = content.strip()
     # "X denied these allegations: She was never forced" - the colon statement is X's own words
-    colon = re.match(r"^(?:the|these|those|all|such)\s+(?:\w+\s+)?(?:allegations|accusations|claims|reports|charges)\s*:\s*(.+)$", content, re.I)
+    colon = _ALLEGATIONS_THEN_COLON.match(content)
     if colon and negative_frame:
         content = colon.group(1)
         negative_frame = False
@@ -798,13 +883,13 @@ def _candidate(
             if m.group(1):
                 content = m.group(1)
             else:
-                content = re.sub(r"\s+as\s+.*$", "", content)
+                content = _AS_TAIL.sub("", content)
                 previous = next((c for c in reversed(ctx.claims) if c.speaker and (speaker is None or c.speaker != speaker.name)), None)
                 if previous is not None:
                     content = previous.proposition
                     if previous.stance is Stance.DENIES:
                         flips += 1
-    content = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", content, maxsplit=1)[0] or content
+    content = _cut_at_ellipsis(content) or content
     content = _clean_text(content)
     content = _strip_honorifics(content)
     for pattern in (_EMBEDDED_DENIAL,):
@@ -821,7 +906,7 @@ def _candidate(
     if m:
         content = m.group(1)
         flips += 1
-    m = re.match(r"^(?:any|the)\s+suggestions?\s+that\s+(.+)$", content, re.I)
+    m = _SUGGESTION_THAT_CLAUSE.match(content)
     if m:
         content = m.group(1)
     if own is not None and own.verb in ("accused", "accuses", "accusing"):
@@ -829,7 +914,7 @@ def _candidate(
         if m:
             content = f"{m.group(1)} {_past_from_gerund(m.group(2))}{m.group(3)}"
     elif own is not None and own.verb in ("urged", "urges", "called"):
-        m = re.match(r"^(.{2,80}?)\s+to\s+(\w+)(.*)$", content)
+        m = _URGED_TO.match(content)
         if m and own.verb != "called":
             content = f"{m.group(1)} should {m.group(2)}{m.group(3)}"
     if speaker is not None and own is not None and own.structure in ("subject", "participle"):
@@ -841,7 +926,7 @@ def _candidate(
             subject = written if written.lower() not in ("he", "she", "it", "they") and speaker.kind is not SpeakerKind.PERSON else speaker.name
             content = subject + content[pm.end(1):]
     if own is not None and own.negative and speaker is not None:
-        gm = re.match(r"^(?:ever\s+)?([a-z]+ing)\b(.*)$", content)
+        gm = _GERUND_START.match(content)
         if gm:  # "Moscow denied targeting civilians" -> "Moscow targeted civilians"
             written = own.speaker_text.replace(BLANK, "").strip()
             content = f"{written if written.lower() not in ('he', 'she', 'it', 'they') else speaker.name} {_past_from_gerund(gm.group(1))}{gm.group(2)}"
@@ -849,11 +934,13 @@ def _candidate(
     if bm:  # "they believe gas was the trigger": the belief is a hedge on what follows
         content = bm.group(2)
         hedge_cue = hedge_cue or bm.group(1).lower()
-    content = _HEDGE_ADVERBS.sub("", content)
+    if _may_have_hedge_adverb(content):
+        content = _HEDGE_ADVERBS.sub("", content)
     content, neg = _remove_negation(content)
     flips += neg
-    entities = _entities(re.sub(r"\s+", " ", content), first_is_start=sentence.lstrip("\"'\u201c ").startswith(content.strip()[:12]), known=ctx.surnames)
-    proposition = _finish(re.sub(r"\s+", " ", content))
+    single_spaced = _WHITESPACE_RUN.sub(" ", content)
+    entities = _entities(single_spaced, first_is_start=sentence.lstrip("\"'\u201c ").startswith(content.strip()[:12]), known=ctx.surnames)
+    proposition = _finish(single_spaced)
     if len(_WORDS.findall(proposition)) < 2:
         proposition = _finish(_clean_text(_strip_honorifics(sentence)))
     stance = Stance.DENIES if flips % 2 else Stance.AFFIRMS
@@ -861,9 +948,9 @@ def _candidate(
         hm = _HEDGES.search(sentence)
         if hm:
             hedge_cue = hm.group(1).lower()
-            if hedge_cue == "if" and not re.search(r"\bif\b[^,]{3,60},", sentence, re.I) and "if provoked" not in sentence.lower():
+            if hedge_cue == "if" and not _IF_CLAUSE.search(sentence) and "if provoked" not in sentence.lower():
                 hedge_cue = None
-    opinion_region = re.split(r"\s*\[(?:\.\.\.|\u2026)\]\s*", _clean_text(_content(sentence, frame, own)), maxsplit=1)[0]
+    opinion_region = _cut_at_ellipsis(_clean_text(unattributed))
     is_opinion = bool(_OPINION.search(_main_clause(opinion_region))) or sentence.rstrip("\"'\u201d\u2019 ").endswith("!")
     return ClaimCandidate(
         text=text[start:end],
@@ -907,10 +994,13 @@ _CLAUSE_STOP = frozenset("which who whose where whom to so because after when wh
 _LEADING_ADVERBIAL = re.compile(r"^\s*(?:that\s+)?(?:in|on|at|by|since|after|before|during|last|earlier|later)\b[^,;\u2592]{1,40},\s*")
 
 
+_CLAUSE_TOKEN = re.compile(r"\d[\d,.]*\d|[\w'\u2019]+|[,;:\u2592\"\u201c]")
+
+
 def _is_clause(content: str) -> bool:
     """Whether what follows a reporting verb is a clause ("the plan was dropped") rather than an object ("the plan")."""
     content = _LEADING_ADVERBIAL.sub("", content, count=1)
-    words = re.findall(r"\d[\d,.]*\d|[\w'\u2019]+|[,;:\u2592\"\u201c]", content[:200])
+    words = _CLAUSE_TOKEN.findall(content[:200])
     if not words:
         return False
     if words[0].lower() in ("that", '"', "\u201c", ":") or content.lstrip()[:1] in ('"', "\u201c", ":"):
@@ -929,6 +1019,20 @@ def _main_clause(text: str) -> str:
     return text[: brk.start()] if brk else text
 
 
+_BLANKED_RUN = re.compile(r"\u2592+")
+_TOLD_OBJECT = re.compile(
+    r"\s*(?:the\s+)?(?:reporters|journalists|press|media|state media|lawmakers|the newspaper|"
+    r"(?:[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*))\b"
+)
+_LEADING_TIME_OR_THAT = re.compile(
+    r"^\s*,?\s*(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?"
+    r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|on\s+Twitter|in\s+a\s+statement"
+    r"|in\s+an\s+interview|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?"
+)
+_LEADING_COMMA_OR_COLON = re.compile(r"^\s*[,:]\s*")
+_INTRO_BEFORE_QUOTE = re.compile(r"^[^\"\u201c:,]{0,60}[:,]\s*(?=[\"\u201c])")
+
+
 def _content(sentence: str, frame: str, att: Attribution | None) -> str:
     """The part of the sentence that states the claim (attribution left out)."""
     if att is None:
@@ -940,10 +1044,10 @@ def _content(sentence: str, frame: str, att: Attribution | None) -> str:
         return (sentence[:a] + " " + sentence[b:]).strip()
     if att.content is None:
         # the claim is what is quoted
-        parts = re.findall(r"\u2592+", frame)
+        parts = _BLANKED_RUN.findall(frame)
         if parts:
             pieces = []
-            for m in re.finditer(r"\u2592+", frame):
+            for m in _BLANKED_RUN.finditer(frame):
                 pieces.append(sentence[m.start():m.end()])
             joined = " ".join(pieces)
             if len(_WORDS.findall(joined)) >= 3:
@@ -954,19 +1058,16 @@ def _content(sentence: str, frame: str, att: Attribution | None) -> str:
     if att.structure in ("subject", "participle", "relative"):
         # skip the object of "told", time adverbials and "that"
         if att.verb in ("told", "tells", "tell", "telling"):
-            m = re.match(r"\s*(?:the\s+)?(?:reporters|journalists|press|media|state media|lawmakers|the newspaper|"
-                         r"(?:[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*))\b", body)
+            m = _TOLD_OBJECT.match(body)
             if m:
                 body = body[m.end():]
         prev = None
         while prev != body:
             prev = body
-            body = re.sub(r"^\s*,?\s*(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?"
-                          r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|on\s+Twitter|in\s+a\s+statement"
-                          r"|in\s+an\s+interview|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?", "", body)
-        body = re.sub(r"^\s*[,:]\s*", "", body)
+            body = _LEADING_TIME_OR_THAT.sub("", body)
+        body = _LEADING_COMMA_OR_COLON.sub("", body)
         # "said at a press conference: "..."": the quotation is the claim
-        m = re.match(r"^[^\"\u201c:,]{0,60}[:,]\s*(?=[\"\u201c])", body)
+        m = _INTRO_BEFORE_QUOTE.match(body)
         if m:
             body = body[m.end():]
     return body

@@ -74,8 +74,14 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|bn)"
 
 # One number phrase: optional currency, a digit or word number (with "and-a-half"), optional scales.
+# The lookahead is a quick check of how a number phrase can start (a digit, or a word beginning with
+# a letter that starts a number word, after an optional currency and space): it lets the search
+# skip most positions without trying each alternative.  Keep it in step with the alternatives
+# (tests/test_extract.py compares the pattern with and without it).
+_NUMBER_START = r"(?=(?:US\$|[$£€¥₹₽])?\s?(?:\d|\b[abdefhmnostz]))"
 _NUMBER = re.compile(
-    r"(?P<cur>US\$|\$|£|€|¥|₹|₽)?\s?"
+    _NUMBER_START
+    + r"(?P<cur>US\$|\$|£|€|¥|₹|₽)?\s?"
     r"(?:(?P<dig>" + _DIGITS + r")(?:(?P<suffix>bn|b|t|m|k)(?![a-z]))?(?![\w,]*\d)"
     r"|(?P<dozen>\ba dozen\b)"
     r"|(?P<word>\b" + _WORD_NUM + r"\b)(?P<half>-and-a-half| and a half)?"
@@ -84,6 +90,14 @@ _NUMBER = re.compile(
     r"(?P<pct>\s?%)?",
     re.IGNORECASE,
 )
+# What a number phrase needs besides "a" or "an" (which _quantity_at drops unless a scale word
+# follows): a digit, or one of these words (plurals and "twenty-one" contain them).  _read skips
+# _NUMBER when a sentence has none; a substring test is far quicker than the pattern.
+_NUMBER_WORDS = (*_UNITS_WORDS, *_TENS_WORDS, "dozen", "scores", "hundred", "thousand", "million", "billion", "trillion", "bn")
+_DIGIT_CHARS = "0123456789"
+# Typographic marks, none of them a letter or a digit in any case: a sentence that is ASCII once
+# they are gone has no "\u017fix" (long s) or Arabic-Indic digit that _NUMBER would read as a number.
+_NOT_LETTERS = str.maketrans("", "", "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00a3\u20ac\u00a5\u20b9\u20bd\u00a9")
 _TIME_AFTER = re.compile(r"\s?(?::\d{2}|(?:a\.?m\.?|p\.?m\.?|am|pm)\b|\s?(?:UTC|GMT|hrs)\b)", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(
     r"(?:about|around|approximately|roughly|some|nearly|almost|over|more than|at least|up to|"
@@ -114,6 +128,16 @@ _CASUALTY_VERB_BEFORE = re.compile(r"\b(killing|killed|wounding|wounded|injuring
 _TIMES_AFTER = re.compile(r"(?:x|yrs?)\b", re.IGNORECASE)  # "13x less deadly", "in 51yrs"
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _FOLLOW_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.IGNORECASE)
+_SCALE_WORD = re.compile(r"hundred|thousand|million|billion|trillion|bn")
+_NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w'-]+,\s*$")  # "Maria Ivanova, 45": a name before an age
+_COMMA_NEXT = re.compile(r"\s*,")
+_OF_NOUN_AFTER = re.compile(r"\s+of\s+([a-z]+)")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_YEAR_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|since|of|from|by|until|till|before|after|year|the|early|late|mid|during|"
+    r"between|and|to|around|circa|c\.)\s+$"
+)
+_CLOCK_ZONE_AFTER = re.compile(r"\s*(?:UTC|GMT|hours|hrs)\b")
 
 
 def _word_value(word: str) -> float | None:
@@ -155,11 +179,20 @@ def find_years(sentence: str) -> tuple[Quantity, ...]:
     return tuple(q for q, is_year in _read(sentence, years=True) if is_year)
 
 
+def _may_have_number(sentence: str, lower: str) -> bool:
+    """Whether _NUMBER can find a quantity or a year in ``sentence`` (``lower`` is it lowercased)."""
+    if not sentence.isascii() and not sentence.translate(_NOT_LETTERS).isascii():
+        return True  # re.IGNORECASE and \d read some other characters as letters or digits
+    return any(d in sentence for d in _DIGIT_CHARS) or any(w in lower for w in _NUMBER_WORDS)
+
+
 def _read(sentence: str, *, years: bool) -> list[tuple[Quantity, bool]]:
     """Every quantity of ``sentence`` in order, with whether it is a year (only when ``years``)."""
     figures: list[Quantity] = []
     found_years: list[Quantity] = []
     lower = sentence.lower()
+    if not _may_have_number(sentence, lower):
+        return []
     for m in _NUMBER.finditer(sentence):
         q = _quantity_at(sentence, lower, m, years=years)
         if q is not None:
@@ -221,7 +254,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
     else:
         value = 12.0
     scale_head, _, scale_of = scale_text.partition(" of ")
-    for scale in re.findall(r"hundred|thousand|million|billion|trillion|bn", scale_head):
+    for scale in _SCALE_WORD.findall(scale_head):
         value *= _SCALES[scale]
     if scale_of.strip():
         value *= _VAGUE[scale_of.strip()] / 2
@@ -234,7 +267,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
         return None
     if _FOLLOW_AGE.match(sentence, end):
         return None
-    if dig is not None and re.search(r"[A-Z][\w'-]+,\s*$", sentence[max(0, start - 30):start]) and re.match(r"\s*,", sentence[end:]) and value < 120:
+    if dig is not None and _NAME_COMMA_BEFORE.search(sentence[max(0, start - 30):start]) and _COMMA_NEXT.match(sentence[end:]) and value < 120:
         return None  # "Maria Ivanova, 45, said": an age
     before = sentence[max(0, start - 40):start]
     if _APPROX_BEFORE.search(before):
@@ -257,7 +290,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
             end = pos2
             pos = pos2
     if unit is not None:
-        of = re.match(r"\s+of\s+([a-z]+)", sentence[pos:pos + 40])
+        of = _OF_NOUN_AFTER.match(sentence[pos:pos + 40])
         counted = of.group(1) if of else None  # "5 tonnes of grain"
     else:
         counted = _counted_after(sentence, pos)
@@ -271,7 +304,7 @@ def _quantity_at(sentence: str, lower: str, m: re.Match[str], *, years: bool = F
 
 def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: float) -> bool:
     digits = sentence[start:end]
-    prev = re.search(r"([A-Za-z]+)\.?\s+$", lower[max(0, start - 12):start])
+    prev = _WORD_BEFORE.search(lower[max(0, start - 12):start])
     nxt = _NEXT_WORDS.match(sentence, end)
     if prev and prev.group(1) in _MONTHS_SET:
         return True  # "August 10", "Jan. 5"
@@ -280,12 +313,11 @@ def _is_date_or_year(sentence: str, lower: str, start: int, end: int, value: flo
     if _is_bare_year(digits, value):
         if nxt is None or not sentence[end:nxt.start(1)].isspace():
             return True
-        if re.search(r"\b(?:in|since|of|from|by|until|till|before|after|year|the|early|late|mid|during|"
-                     r"between|and|to|around|circa|c\.)\s+$", lower[max(0, start - 10):start]):
+        if _YEAR_PREPOSITION_BEFORE.search(lower[max(0, start - 10):start]):
             return True
         word = nxt.group(1).lower()
         return not (word.endswith("s") or word in ("people", "men", "women", "children", "police"))
-    if "," not in digits and len(digits) == 4 and re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7]):
+    if "," not in digits and len(digits) == 4 and _CLOCK_ZONE_AFTER.match(sentence[end:end + 7]):
         return True
     return False
 
@@ -296,7 +328,7 @@ def _is_year_reading(sentence: str, lower: str, digits: str, value: float, start
     return (
         _is_bare_year(digits, value)
         and not _LABEL_BEFORE.search(lower[max(0, start - 20):start])
-        and not re.match(r"\s*(?:UTC|GMT|hours|hrs)\b", sentence[end:end + 7])
+        and not _CLOCK_ZONE_AFTER.match(sentence[end:end + 7])
     )
 
 

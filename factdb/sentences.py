@@ -56,6 +56,9 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]")
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z']+")
+
+
 def _is_boundary(text: str, term_start: int, term_end: int, para_end: int) -> bool:
     """Whether the terminator text[term_start:term_end] ends a sentence."""
     nxt = _NEXT_START.match(text, term_end, para_end)
@@ -87,7 +90,7 @@ def _is_boundary(text: str, term_start: int, term_end: int, para_end: int) -> bo
     if low in _MAYBE_END or ("." in word and len(word) <= 6):
         if low in ("a.m", "p.m"):
             return first.isupper() and "(" not in opener and "[" not in opener
-        following = re.match(r"[A-Za-z']+", text[nxt.start(2):nxt.start(2) + 20])
+        following = _ASCII_WORD.match(text[nxt.start(2):nxt.start(2) + 20])
         return bool(following) and following.group(0).lower() in _OPENERS
     return True
 

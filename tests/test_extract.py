@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
+from factdb import extract as extract_module
+from factdb import quantities
 from factdb.extract import extract, extract_claims, parse_document
 from factdb.models import SourceMeta, SpeakerKind, Stance
 from factdb.sentences import split_sentences
@@ -718,3 +722,79 @@ def test_a_negated_denial_affirms():
     text = "The rebels said the army had shelled the market. The army has never denied the accusation."
     c = claims(text)[1]
     assert (c.stance, c.proposition) == (Stance.AFFIRMS, "The army had shelled the market")
+
+
+# ------------------------------------------------------------------ quick pre-checks before costly patterns
+
+SAMPLE_ARTICLES = Path(__file__).resolve().parents[1] / "samples" / "articles"
+_EDGE_CASES = [
+    "", " ", "ı", "İ", "ſ", "\u212a", "5", "٣", "(5)", "\u00a9 x", "x \u00a9", "$ 5", "US$5", "us$ 5", "£5", "€ 5bn",
+    '"Five', "\u201cfive\u201d", "\u2018five\u2019", "'Five'", "5five", "ſix", "ſeven", "SIX", "İf", "ıf", "ıt appears",
+    "Pıcture:", "PİCTURE:", "vıa AP", "ſhutterſtock", "ſuggests", "posſibly", "did not", "didn\u2019t", "NEVER", "cannot",
+    "a bn", "A BN dollars", "an hundred", "a-million", "a dozen", "a thousand-and-a-half",
+]
+
+
+def _probe_strings(pattern: re.Pattern[str]) -> list[str]:
+    """Sentences of the sample articles, edge cases, and strings made of the words ``pattern`` is built from.
+
+    Those words, alone, in pairs as the pattern writes them (with and without a space) and in a few
+    settings and spellings, try
+    every alternative: a new alternative brings its own words, so a guard that misses it is caught.
+    """
+    out = list(_EDGE_CASES)
+    for path in sorted(SAMPLE_ARTICLES.iterdir()):
+        body = parse_document(path.read_text(encoding="utf-8")).text
+        out += body.splitlines() + [body[s.start:s.end] for s in split_sentences(body)]
+    words = re.findall(r"(?<!\\)[A-Za-z']+", pattern.pattern)
+    for phrase in words + [a + gap + b for a, b in zip(words, words[1:]) for gap in ("", " ")]:
+        for spelled in {phrase, phrase.lower(), phrase.upper(), phrase.capitalize(), phrase.replace("s", "\u017f"),
+                        phrase.replace("i", "\u0131"), phrase.replace("I", "\u0130"), phrase.replace("k", "\u212a")}:
+            out += [spelled, f"({spelled})", f"{spelled}: x", f"x {spelled} y", f"5 {spelled}", f"x-{spelled}s", f"$ {spelled}."]
+    return out
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "guard"),
+    [
+        (extract_module._CAPTION, extract_module._CAPTION_START),
+        (extract_module._HEDGES, extract_module._HEDGES_START),
+        (quantities._NUMBER, quantities._NUMBER_START),
+    ],
+    ids=["caption", "hedges", "number"],
+)
+def test_a_first_character_lookahead_changes_no_match(pattern, guard):
+    # the lookahead only lets the search skip positions where no alternative can start
+    assert pattern.pattern.startswith(guard)
+    unguarded = re.compile(pattern.pattern[len(guard):], pattern.flags)
+    for text in _probe_strings(pattern):
+        assert _matches(pattern, text) == _matches(unguarded, text), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "may_match"),
+    [
+        (extract_module._HEDGE_ADVERBS, extract_module._may_have_hedge_adverb),
+        (extract_module._DO_NOT, extract_module._may_have_not),
+        (extract_module._AUX_NOT, extract_module._may_have_not),
+        (extract_module._NOT, extract_module._may_have_not),
+    ],
+    ids=["hedge-adverbs", "do-not", "aux-not", "not"],
+)
+def test_a_substring_pre_check_passes_whatever_the_pattern_matches(pattern, may_match):
+    for text in _probe_strings(pattern):
+        if pattern.search(text):
+            assert may_match(text), text
+
+
+def test_a_sentence_the_number_pre_check_passes_over_has_no_quantity():
+    # quantities._read skips _NUMBER when _may_have_number says no: the pattern must find nothing there
+    for text in _probe_strings(quantities._NUMBER):
+        lower = text.lower()
+        if not quantities._may_have_number(text, lower):
+            found = [quantities._quantity_at(text, lower, m, years=True) for m in quantities._NUMBER.finditer(text)]
+            assert found == [None] * len(found), text
