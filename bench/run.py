@@ -133,8 +133,11 @@ class RecordingIndex:
     def postings(self, terms, *, limit_per_term):
         return self.inner.postings(terms, limit_per_term=limit_per_term)
 
-    def claims(self, claim_ids):
+    def claim_tokens(self, claim_ids):
         self.shortlist = list(claim_ids)
+        return self.inner.claim_tokens(claim_ids)
+
+    def claims(self, claim_ids):
         return self.inner.claims(claim_ids)
 
 

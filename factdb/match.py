@@ -82,8 +82,11 @@ class InMemoryIndex:
         # Newest first: claims were appended in id order.
         return {t: self._postings[t][: -limit_per_term - 1 : -1] for t in terms if t in self._postings}
 
+    def claim_tokens(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        return {i: self._claims[i].normalized.tokens for i in sorted(set(claim_ids)) if i in self._claims}
+
     def claims(self, claim_ids: Sequence[int]) -> list[StoredClaimView]:
-        return [self._claims[i] for i in claim_ids if i in self._claims]
+        return [self._claims[i] for i in sorted(set(claim_ids)) if i in self._claims]
 
 
 def find_matches(
@@ -122,25 +125,27 @@ def find_matches(
     best = _first_pass(postings, idf, shortlist)
     if not best:
         return []
-    views = index.claims(best)
-    if not views:
+    tokens = index.claim_tokens(best)  # the shortlist is ranked on its tokens alone
+    if not tokens:
         return []
-
-    lexical, own = _bm25(terms, idf, views, query.tokens)
+    ids = list(tokens)
+    lexical, own = _bm25(terms, idf, list(tokens.values()), query.tokens)
     top = max(*lexical, own) or 1.0  # a stored claim worded as the query scores 1
-    sims = [0.0] * len(views)
+    sims = [0.0] * len(ids)
     for _, sim, i in process.extract(
-        claim_string(query), [claim_string(v.normalized) for v in views],
+        claim_string(query), [" ".join(t) for t in tokens.values()],
         scorer=fuzz.token_sort_ratio, processor=None, limit=None,
     ):  # fmt: skip
         sims[i] = sim
     ranked = sorted(
         (
-            (LEXICAL_WEIGHT * lex / top + (1 - LEXICAL_WEIGHT) * sim / 100.0, float(sim), v)
-            for lex, sim, v in zip(lexical, sims, views, strict=True)
+            (LEXICAL_WEIGHT * lex / top + (1 - LEXICAL_WEIGHT) * sim / 100.0, float(sim), claim_id)
+            for lex, sim, claim_id in zip(lexical, sims, ids, strict=True)
         ),
-        key=lambda r: (-r[0], r[2].claim_id),  # ties: the older claim, which later duplicates join
+        key=lambda r: (-r[0], r[2]),  # ties: the older claim, which later duplicates join
     )[:limit]
+    views = {view.claim_id: view for view in index.claims([claim_id for _, _, claim_id in ranked])}
+    ranked = [(score, sim, views[claim_id]) for score, sim, claim_id in ranked if claim_id in views]
     matches = []
     for score, sim, view in ranked:
         rel = relate(query, view.normalized, sim)
@@ -172,11 +177,11 @@ def _first_pass(postings: dict[str, Sequence[int]], idf: dict[str, float], short
 
 
 def _bm25(
-    terms: Sequence[str], idf: dict[str, float], views: Sequence[StoredClaimView], query_tokens: Sequence[str]
+    terms: Sequence[str], idf: dict[str, float], candidates: Sequence[Sequence[str]], query_tokens: Sequence[str]
 ) -> tuple[list[float], float]:
-    """BM25 of each candidate for the query terms, and of a claim worded as the query itself
-    (average length taken over the candidates)."""
-    lengths = [len(v.normalized.tokens) or 1 for v in views]
+    """BM25 of each candidate (its tokens) for the query terms, and of a claim worded as the query
+    itself (average length taken over the candidates)."""
+    lengths = [len(tokens) or 1 for tokens in candidates]
     avgdl = sum(lengths) / len(lengths)
     known = [t for t in terms if t in idf]
     wanted = set(known)
@@ -193,4 +198,4 @@ def _bm25(
                 total += idf[t] * tf * (BM25_K1 + 1) / (tf + norm)
         return total
 
-    return [score(v.normalized.tokens) for v in views], score(query_tokens)
+    return [score(tokens) for tokens in candidates], score(query_tokens)

@@ -224,8 +224,13 @@ class ClaimIndex(Protocol):
         """For each term, ids of claims that contain it, newest first, at most ``limit_per_term``."""
         ...
 
+    def claim_tokens(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The tokens of the stored claims with these ids, in id order (unknown ids are left out):
+        all that ranking a shortlist needs."""
+        ...
+
     def claims(self, claim_ids: Sequence[int]) -> list[StoredClaimView]:
-        """The stored claims with these ids (unknown ids are left out)."""
+        """The stored claims with these ids, in id order (unknown ids are left out)."""
         ...
 
 

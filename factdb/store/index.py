@@ -51,8 +51,9 @@ class StoreIndex:
         self.session = session
         self._term_ids: dict[str, int] = {}
         self._df: dict[str, int] = {}
-        # Views read in this session (ingest makes one index per source; merges happen elsewhere).
+        # Claims read in this session (ingest makes one index per source; merges happen elsewhere).
         self._views: dict[int, StoredClaimView] = {}
+        self._tokens: dict[int, tuple[str, ...]] = {}
 
     def _rows(self, sql: str, params: Sequence) -> list[tuple]:
         """Rows of ``sql`` (``?`` placeholders) through the driver's own cursor, in the session's
@@ -192,6 +193,18 @@ class StoreIndex:
             if first:
                 head = set(first)
                 found[term] = (first + [c for c in found[term] if c not in head])[:limit]
+
+    def claim_tokens(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The tokens of the unmerged claims with these ids, in id order: a shortlist of ~150 is
+        ranked on them, and only the few it returns are read whole (:meth:`claims`)."""
+        wanted = sorted(set(claim_ids))
+        missing = [claim_id for claim_id in wanted if claim_id not in self._tokens]
+        if missing:
+            rows = self._rows(
+                f"SELECT id, tokens FROM claims WHERE id IN ({_marks(missing)}) AND merged_into_id IS NULL", missing
+            )
+            self._tokens.update((claim_id, tuple(tokens.split())) for claim_id, tokens in rows)
+        return {claim_id: self._tokens[claim_id] for claim_id in wanted if claim_id in self._tokens}
 
     def claims(self, claim_ids: Sequence[int]) -> list[StoredClaimView]:
         """The unmerged claims with these ids, in id order (each read once per index: the final
