@@ -219,21 +219,17 @@ def _find_or_create_claims(
     matches (``[]`` for a claim found by key) and how many claims were created.
 
     A later claim of the same source can match a new one.  New claims are stored at once (the
-    index counts claims by the highest id) and indexed in batches: a query reads the index only
-    under its own terms, so the claims not indexed yet are indexed before a query sharing one of
-    their terms, and the rest at the end; every query sees what indexing each claim at once gives.
+    index counts claims by the highest id) and indexed together at the end; in between, the index
+    serves them from memory (:meth:`StoreIndex.note_unindexed`), so every query sees what
+    indexing each claim at once gives.
     """
     by_key = writes.find_claims_by_keys(session, [item.key for item in items])
     claim_ids, matches, new = [], [], 0
     unindexed: list[tuple[int, Sequence[str]]] = []
-    unindexed_terms: set[str] = set()
     for item in items:
         found: list[Match] = []
         claim_id = by_key.get(item.key)
         if claim_id is None:
-            if unindexed_terms.intersection(item.normalized.tokens):
-                add_postings_many(session, unindexed)
-                unindexed, unindexed_terms = [], set()
             found = find_matches(item.normalized, index, limit=5)
             same = next((m for m in found if m.relation is RelationKind.SAME_AS), None)
             claim_id = same.claim_id if same else None
@@ -243,7 +239,7 @@ def _find_or_create_claims(
                 session, proposition, item.normalized, key=item.key, now=now, indexed=False
             )
             unindexed.append((claim_id, item.normalized.tokens))
-            unindexed_terms.update(item.normalized.tokens)
+            index.note_unindexed(claim_id, item.normalized.tokens)
             by_key[item.key] = claim_id
             new += 1
         claim_ids.append(claim_id)

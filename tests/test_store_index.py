@@ -13,7 +13,7 @@ from factdb.store import writes
 from sqlalchemy import select
 
 from factdb.store.codec import unpack_ids
-from factdb.store.index import StoreIndex, add_postings, remove_postings
+from factdb.store.index import StoreIndex, add_postings, add_postings_many, remove_postings
 from factdb.store.schema import ClaimTerm, PostingBlock
 
 NOW = datetime(2026, 3, 14, tzinfo=timezone.utc)
@@ -150,3 +150,40 @@ def test_claims_read_back_equal_the_normalized_claims_written(store):
         assert view.normalized == written and written == view.normalized
         assert (view.normalized.numbers, view.normalized.entities) == (written.numbers, written.entities)
         assert hash(view.normalized) == hash(written) and repr(view.normalized) == repr(written)
+
+
+@pytest.mark.parametrize("scan", [30_000, 3], ids=["rarest-read-whole", "common-probed"])
+def test_claims_noted_as_unindexed_are_served_as_if_indexed(store, monkeypatch, scan):
+    """Ingest indexes a source's new claims at the end of its transaction; until then the index
+    serves them from memory, and must answer exactly as if each had been indexed at once."""
+    monkeypatch.setattr("factdb.store.index.BLOCK_IDS", 2)
+    monkeypatch.setattr("factdb.store.index.COOCCURRENCE_SCAN", scan)
+    memory = InMemoryIndex()
+    queries = [normalize_claim(split_polarity(text)[0]) for text in [*QUERIES, "The flood wave hit Pelin village"]]
+    terms = list(dict.fromkeys(t for query in queries for t in query.tokens))
+
+    def answers(index):
+        matches = [find_matches(query, index) for query in queries]
+        postings = [index.postings(terms, limit_per_term=limit) for limit in (1, 2, 500)]
+        return matches, postings, index.document_frequencies(terms)
+
+    def load(session):
+        index, unindexed = StoreIndex(session), []
+        for k, text in enumerate(PROPOSITIONS):
+            normalized = normalize_claim(text)
+            indexed = k < 5  # "pelin" and "village" fill blocks, then claims join them unindexed
+            claim_id = writes.insert_claim(
+                session, text, normalized, key=writes.claim_key(normalized), now=NOW, indexed=indexed
+            )
+            memory.add(claim_id, text, normalized)
+            if not indexed:
+                index.note_unindexed(claim_id, normalized.tokens)
+                unindexed.append((claim_id, normalized.tokens))
+        served = answers(index)
+        add_postings_many(session, unindexed)
+        return served, answers(StoreIndex(session))
+
+    served, indexed = store.write(load)
+    assert served == indexed
+    assert served[0] == [find_matches(query, memory) for query in queries]
+    assert any(len(found) > 1 for found in served[1][2].values())  # the unindexed claims were found
