@@ -241,13 +241,11 @@ def _check_index(session: Session, problems: _Problems) -> None:
             )
 
 
-def _check_posting_blocks(
-    session: Session, problems: _Problems, *, chunk: int = BLOCK_CHECK_POSTINGS
-) -> None:
+def _check_posting_blocks(session: Session, problems: _Problems) -> None:
     """Each term's posting blocks against its ``claim_terms`` rows, a range of term ids at a time
     (the blocks read in order of their primary key, ``(term_id, first_id)``)."""
     names = dict(session.execute(select(_terms.c.id, _terms.c.term)).all())
-    for low, high in _term_id_ranges(session, chunk):
+    for low, high in _term_id_ranges(session, BLOCK_CHECK_POSTINGS):
         claims_of = _claim_ids_in(session, low, high)
         blocks_of: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
         blocks = select(_blocks.c.term_id, _blocks.c.first_id, _blocks.c.ids)
@@ -296,8 +294,9 @@ def _claim_ids_in(session: Session, low: int | None, high: int | None) -> dict[i
     joined = func.aggregate_strings(cast(_postings.c.claim_id, String), ",")
     query = select(_postings.c.term_id, func.count(), joined).group_by(_postings.c.term_id)
     rows = session.execute(_in_range(query, _postings.c.term_id, low, high)).all()
-    text = ",".join(row[2] for row in rows)
-    ids = np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, np.int64)
+    if not rows:
+        return {}
+    ids = np.fromstring(",".join(row[2] for row in rows), dtype=np.int64, sep=",")
     counts = [row[1] for row in rows]
     if len(ids) != sum(counts):
         raise RuntimeError(f"read {len(ids)} claim ids from claim_terms, expected {sum(counts)}")
