@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from factdb.cli.app import app
 from factdb.ingest import add_sources
 from factdb.sources import iter_sources
-from factdb.store import open_store
+from factdb.store import integrity, open_store
+from factdb.store.codec import pack_ids, unpack_ids
 from factdb.store.integrity import verify_store
 
 from .samples import SAMPLES
@@ -26,13 +27,14 @@ def full(store):
     return store
 
 
-def _damage(store, *statements: str) -> list[str]:
+def _damage(store, *statements: str | tuple[str, dict], reextract: bool = True) -> list[str]:
     with store.engine.begin() as connection:
         if store.dialect == "sqlite":
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         for statement in statements:
-            connection.execute(text(statement))
-    return verify_store(store)
+            sql, params = (statement, {}) if isinstance(statement, str) else statement
+            connection.execute(text(sql), params)
+    return verify_store(store, reextract=reextract)
 
 
 DAMAGE = {
@@ -75,3 +77,108 @@ def test_db_verify_exit_codes(db_url):
     result = runner.invoke(app, ["--db", db_url, "db", "verify", "--quick"])
     assert result.exit_code == 1
     assert "problem: claim 2: status false" in result.stderr and "1 integrity problems" in result.stderr
+
+
+def _single_blocks(store, count: int) -> list[tuple[int, str, list[int]]]:
+    """``count`` terms whose posting list is one block of at least 3 ids: (term id, term, ids)."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT b.term_id, t.term, b.ids FROM posting_blocks b JOIN terms t ON t.id = b.term_id "
+            "WHERE b.term_id IN (SELECT term_id FROM posting_blocks GROUP BY term_id HAVING count(*) = 1) "
+            "ORDER BY b.term_id"
+        )).all()
+    found = [(term_id, term, unpack_ids(raw).tolist()) for term_id, term, raw in rows if len(raw) >= 12]
+    assert len(found) >= count, "the samples have too few terms in 3+ claims"
+    return found[:count]
+
+
+_SET_IDS = "UPDATE posting_blocks SET ids = :ids WHERE term_id = :t"
+_ADD_BLOCK = "INSERT INTO posting_blocks (term_id, first_id, ids) VALUES (:t, :f, :ids)"
+STRAY = 10_000_000  # no claim of the samples has this id
+
+# Damage to one term's only posting block (ids: its claim ids, ascending) -> the statement and
+# what verify must say about it (after "term '<term>', " or "term '<term>': ").
+BLOCK_DAMAGE = {
+    "id dropped": lambda t, ids: (
+        (_SET_IDS, {"t": t, "ids": pack_ids(ids[:-1])}),
+        rf": posting blocks hold {len(ids) - 1} ids, claim_terms {len(ids)} \(missing \[{ids[-1]}\], extra \[\],",
+    ),
+    "stray id": lambda t, ids: (
+        (_SET_IDS, {"t": t, "ids": pack_ids([*ids, STRAY])}),
+        rf": posting blocks hold {len(ids) + 1} ids, claim_terms {len(ids)} \(missing \[\], extra \[{STRAY}\],",
+    ),
+    "block deleted": lambda t, ids: (
+        ("DELETE FROM posting_blocks WHERE term_id = :t", {"t": t}),
+        rf": posting blocks hold 0 ids, claim_terms {len(ids)} \(missing \[{ids[0]}, {ids[1]}, ",
+    ),
+    "block unsorted": lambda t, ids: (
+        (_SET_IDS, {"t": t, "ids": pack_ids([*ids[:-2], ids[-1], ids[-2]])}),
+        rf", posting block {ids[0]}: ids not strictly ascending",
+    ),
+    "first_id wrong": lambda t, ids: (
+        ("UPDATE posting_blocks SET first_id = first_id + 1 WHERE term_id = :t", {"t": t}),
+        rf", posting block {ids[0] + 1}: first_id {ids[0] + 1}, but its first id {ids[0]}",
+    ),
+    "blocks overlap": lambda t, ids: (
+        (_ADD_BLOCK, {"t": t, "f": ids[1], "ids": pack_ids([ids[1]])}),
+        rf", posting block {ids[1]}: overlaps the term's block before it",
+    ),
+    "id repeated": lambda t, ids: (
+        (_ADD_BLOCK, {"t": t, "f": ids[-1] + 1, "ids": pack_ids([ids[-1]])}),
+        rf": posting blocks hold {len(ids) + 1} ids, .* repeated \[{ids[-1]}\]\)",
+    ),
+    "empty block": lambda t, ids: (
+        (_ADD_BLOCK, {"t": t, "f": ids[-1] + 1, "ids": b""}),
+        rf", posting block {ids[-1] + 1}: empty",
+    ),
+    "bytes cut": lambda t, ids: (
+        (_SET_IDS, {"t": t, "ids": pack_ids(ids)[:-1]}),
+        rf", posting block {ids[0]}: {4 * len(ids) - 1} bytes, not a whole number of ids",
+    ),
+}
+
+
+def test_each_kind_of_posting_block_damage_is_found(full):
+    """Each damage on its own term, all in one store (on each database): each is named, under its
+    term, and nothing else is."""
+    terms = _single_blocks(full, len(BLOCK_DAMAGE))
+    statements, expected = [], {}
+    for (term_id, term, ids), (damage, make) in zip(terms, BLOCK_DAMAGE.items(), strict=True):
+        statement, message = make(term_id, ids)
+        statements.append(statement)
+        expected[damage] = f"term {re.escape(repr(term))}{message}"
+    problems = _damage(full, *statements, reextract=False)
+    missed = [damage for damage, pattern in expected.items() if not any(re.search(pattern, p) for p in problems)]
+    assert not missed, (missed, problems)
+    damaged = tuple(f"term {term!r}" for _, term, _ in terms)
+    assert all(p.startswith(damaged) for p in problems), problems
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_term_is_checked_once_whatever_the_chunk(full, monkeypatch):
+    """Term id ranges of one term, a few terms, or all: every term's blocks checked exactly once."""
+    with full.engine.connect() as connection:
+        indexed = connection.execute(text("SELECT count(DISTINCT term_id) FROM claim_terms")).scalar_one()
+    assert indexed > integrity.MAX_PER_RULE
+    problems = _damage(full, "DELETE FROM posting_blocks", reextract=False)
+    for chunk in (1, 7, 10**9):
+        monkeypatch.setattr(integrity, "BLOCK_CHECK_POSTINGS", chunk)
+        problems = verify_store(full, reextract=False)
+        assert len(problems) == integrity.MAX_PER_RULE + 1, (chunk, problems)
+        assert problems[-1] == f"... and {indexed - integrity.MAX_PER_RULE} more: posting blocks", chunk
+        assert all(": posting blocks hold 0 ids" in p for p in problems[:-1])
+
+
+def test_db_verify_reports_posting_block_damage(db_url):
+    assert runner.invoke(app, ["--db", db_url, "add", str(SAMPLES)]).exit_code == 0
+    with open_store(db_url) as store:
+        [(term_id, term, ids)] = _single_blocks(store, 1)
+        _damage(store, (_SET_IDS, {"t": term_id, "ids": pack_ids(ids[1:])}), reextract=False)
+    result = runner.invoke(app, ["--db", db_url, "db", "verify", "--quick"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"problem: term {term!r}, posting block {ids[0]}: first_id {ids[0]}, but its first id {ids[1]}",
+        f"problem: term {term!r}: posting blocks hold {len(ids) - 1} ids, claim_terms {len(ids)} "
+        f"(missing [{ids[0]}], extra [], repeated [])",
+        "error: 2 integrity problems found",
+    ]

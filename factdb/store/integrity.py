@@ -15,6 +15,9 @@ what the crash and concurrency tests check after every run.  The rules:
   of its facts, and its event log folds to that status (the event with the latest valid time);
 - the retrieval index agrees with ``claims.tokens``: an unmerged claim is posted under exactly
   its distinct tokens, a merged one under none, and each term's ``df`` counts its postings;
+- each term's posting blocks (what a match reads) hold exactly its ``claim_terms`` claim ids, each
+  once: every block non-empty, its ids ascending from its ``first_id``, and a term's blocks not
+  overlapping;
 - relations and status events point at rows that exist.
 
 It re-extracts every source and reads every claim's facts, so it costs about as much as adding
@@ -26,7 +29,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from factdb import track
@@ -34,7 +38,10 @@ from factdb.models import Document, SourceMeta
 from factdb.store import Store
 from factdb.store.codec import normalized_from_row
 from factdb.store.facts import claim_facts
-from factdb.store.schema import Claim, ClaimRelation, ClaimStatusEvent, ClaimTerm, Mention, Source, Term
+from factdb.store.index import BLOCK_DTYPE
+from factdb.store.schema import (
+    Claim, ClaimRelation, ClaimStatusEvent, ClaimTerm, Mention, PostingBlock, Source, Term,
+)
 
 _sources = Source.__table__
 _claims = Claim.__table__
@@ -43,9 +50,14 @@ _events = ClaimStatusEvent.__table__
 _relations = ClaimRelation.__table__
 _terms = Term.__table__
 _postings = ClaimTerm.__table__
+_blocks = PostingBlock.__table__
 
 #: Problems listed per rule before the rest are summarised (a broken store can have millions).
 MAX_PER_RULE = 20
+
+#: Postings (``claim_terms`` rows, by the terms' ``df``) compared with posting blocks at a time:
+#: the terms are read in id ranges of about this many, so memory stays bounded (~30 MB) at any size.
+BLOCK_CHECK_POSTINGS = 1 << 20
 
 
 def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
@@ -63,6 +75,7 @@ def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
         _check_mentions(session, problems)
         _check_claims(session, problems)
         _check_index(session, problems)
+        _check_posting_blocks(session, problems)
         _check_links(session, problems)
     return problems.lines()
 
@@ -226,6 +239,106 @@ def _check_index(session: Session, problems: _Problems) -> None:
                 "document frequency",
                 f"term {terms_by_id[term_id]!r}: df {df} but {df_counted.get(term_id, 0)} postings",
             )
+
+
+def _check_posting_blocks(session: Session, problems: _Problems) -> None:
+    """Each term's posting blocks against its ``claim_terms`` rows, a range of term ids at a time
+    (the blocks read in order of their primary key, ``(term_id, first_id)``)."""
+    names = dict(session.execute(select(_terms.c.id, _terms.c.term)).all())
+    for low, high in _term_id_ranges(session, BLOCK_CHECK_POSTINGS):
+        claims_of = _claim_ids_in(session, low, high)
+        blocks_of: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+        blocks = select(_blocks.c.term_id, _blocks.c.first_id, _blocks.c.ids)
+        for term_id, first_id, raw in session.execute(
+            _in_range(blocks, _blocks.c.term_id, low, high).order_by(_blocks.c.term_id, _blocks.c.first_id)
+        ):
+            blocks_of[term_id].append((first_id, raw))
+        for term_id in sorted(claims_of.keys() | blocks_of.keys()):
+            if term_id not in names:
+                problems.add("posting block term", f"term #{term_id}: indexed, but has no terms row")
+            _check_term_blocks(
+                names.get(term_id, f"#{term_id}"), blocks_of.get(term_id, []),
+                claims_of.get(term_id, np.empty(0, np.int64)), problems,
+            )
+
+
+def _term_id_ranges(session: Session, chunk: int) -> list[tuple[int | None, int | None]]:
+    """Ranges ``(low, high]`` of term ids (``None``: unbounded) covering every term id, each
+    holding about ``chunk`` postings by the terms' ``df``."""
+    bounds: list[int | None] = [None]
+    total = 0
+    for term_id, df in session.execute(select(_terms.c.id, _terms.c.df).order_by(_terms.c.id)):
+        total += max(df, 0) + 1
+        if total >= chunk:
+            bounds.append(term_id)
+            total = 0
+    bounds.append(None)
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _in_range(query, column, low: int | None, high: int | None):
+    if low is not None:
+        query = query.where(column > low)
+    if high is not None:
+        query = query.where(column <= high)
+    return query
+
+
+def _claim_ids_in(session: Session, low: int | None, high: int | None) -> dict[int, np.ndarray]:
+    """The claim ids (ascending) of each term id in ``(low, high]`` in ``claim_terms``.
+
+    Each term's ids come as one string (``group_concat`` / ``string_agg``, in no promised order:
+    sorted here) parsed by numpy: ~3x faster than a row per posting through the driver and
+    SQLAlchemy (1.1 s instead of 3.4 s for the 900k postings of a 100k-claim store).
+    """
+    joined = func.aggregate_strings(cast(_postings.c.claim_id, String), ",")
+    query = select(_postings.c.term_id, func.count(), joined).group_by(_postings.c.term_id)
+    rows = session.execute(_in_range(query, _postings.c.term_id, low, high)).all()
+    if not rows:
+        return {}
+    ids = np.fromstring(",".join(row[2] for row in rows), dtype=np.int64, sep=",")
+    counts = [row[1] for row in rows]
+    if len(ids) != sum(counts):
+        raise RuntimeError(f"read {len(ids)} claim ids from claim_terms, expected {sum(counts)}")
+    return {
+        row[0]: np.sort(part) for row, part in zip(rows, np.split(ids, np.cumsum(counts)[:-1]), strict=True)
+    }
+
+
+def _check_term_blocks(
+    term: str, blocks: list[tuple[int, bytes]], posted: np.ndarray, problems: _Problems
+) -> None:
+    """One term's posting blocks (ordered by ``first_id``) against its claim ids in ``claim_terms``
+    (ascending)."""
+    parts = []
+    previous_last = None
+    for first_id, raw in blocks:
+        block = f"term {term!r}, posting block {first_id}"
+        if len(raw) % BLOCK_DTYPE.itemsize:
+            problems.add("posting block bytes", f"{block}: {len(raw)} bytes, not a whole number of ids")
+            raw = raw[: len(raw) - len(raw) % BLOCK_DTYPE.itemsize]
+        ids = np.frombuffer(raw, dtype=BLOCK_DTYPE).astype(np.int64)
+        if not len(ids):
+            problems.add("empty posting block", f"{block}: empty")
+            continue
+        if ids[0] != first_id:
+            problems.add("posting block first id", f"{block}: first_id {first_id}, but its first id {ids[0]}")
+        if (ids[1:] <= ids[:-1]).any():
+            problems.add("posting block order", f"{block}: ids not strictly ascending")
+        if previous_last is not None and ids.min() <= previous_last:
+            problems.add("posting block overlap", f"{block}: overlaps the term's block before it")
+        previous_last = int(ids.max())
+        parts.append(ids)
+    found = np.sort(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+    if not np.array_equal(found, posted):
+        missing, extra = np.setdiff1d(posted, found), np.setdiff1d(found, posted)
+        repeated = np.unique(found[1:][found[1:] == found[:-1]])
+        problems.add(
+            "posting blocks",
+            f"term {term!r}: posting blocks hold {len(found)} ids, claim_terms {len(posted)} "
+            f"(missing {_few(missing.tolist())}, extra {_few(extra.tolist())}, "
+            f"repeated {_few(repeated.tolist())})",
+        )
 
 
 def _check_links(session: Session, problems: _Problems) -> None:
