@@ -71,7 +71,7 @@ def test_output_into_a_closed_pipe_is_quiet(tmp_path):
 
 
 #: Imported only by the verbs that need them: migrating, matching, adding, reporting, drawing tables.
-HEAVY = ("alembic", "rapidfuzz", "factdb.ingest", "factdb.extract", "factdb.report", "jinja2", "rich")
+HEAVY = ("alembic", "rapidfuzz", "numpy", "factdb.ingest", "factdb.extract", "factdb.report", "jinja2", "rich")
 
 
 def imported_by(*args: str, db: str) -> set[str]:
