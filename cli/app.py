@@ -11,12 +11,10 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from factdb import __version__
 from factdb.errors import FactdbError
-from factdb.store.engine import first_line
 
 from . import db
 from .state import CliState, state
@@ -52,6 +50,11 @@ def _is_click_exception(exc: BaseException) -> bool:
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, FactdbError):
         return " ".join(str(exc).split())
+    # Deferred: SQLAlchemy loads with the store, and `--help` or a usage error never opens one.
+    from sqlalchemy.exc import DBAPIError
+
+    from factdb.store.engine import first_line
+
     if isinstance(exc, DBAPIError):
         return f"database error: {first_line(exc.orig)}"
     if isinstance(exc, OSError) and exc.filename:

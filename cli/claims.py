@@ -1,8 +1,9 @@
 """Browsing and curating claims: ``claims``, ``show``, ``match``, ``history``, ``contradictions``,
 ``review``, ``merge``, ``unmerge``, ``stats``, ``export``.
 
-The curation verbs import :mod:`factdb.curate` (which loads the whole ingest pipeline) when they
-run, so that browsing commands start without it.
+Each verb imports its library function when it runs: :mod:`factdb.queries` (and SQLAlchemy with
+it) for the browsing verbs, :mod:`factdb.curate` (which loads the whole ingest pipeline) for the
+curation verbs, so that ``--help`` starts without the store and browsing without the pipeline.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import typer
 from factdb import export as exporters
 from factdb.errors import InvalidArgument
 from factdb.models import ClaimHistory, ClaimStatus, ContradictionKind, MentionRecord
-from factdb.queries import claim_history, iter_histories, list_claims, list_contradictions, match_text, store_stats
 
 from .render import OutputFormat, dumps, emit_rows, parse_date_option, plain, short, stdout_console, write_lines
 from .state import state
@@ -58,6 +58,8 @@ def claims(
 
     Example: factdb claims --speaker "Dmitry Peskov" --status disputed
     """
+    from factdb.queries import list_claims
+
     found = list_claims(
         state(ctx).store(), speaker=speaker, status=status, search=search,
         since=parse_date_option(since, "--since"), until=parse_date_option(until, "--until"), limit=limit,
@@ -109,6 +111,8 @@ def show(ctx: typer.Context, claim_id: int = typer.Argument(..., help="Claim id.
 
     Example: factdb show 12
     """
+    from factdb.queries import claim_history
+
     write_lines(_history_text(claim_history(state(ctx).store(), claim_id)))
 
 
@@ -123,6 +127,8 @@ def history(
 
     Example: factdb history 12 --as-of 2026-03-15 --format json
     """
+    from factdb.queries import claim_history
+
     found = claim_history(
         state(ctx).store(), claim_id, as_of=parse_date_option(as_of, "--as-of"),
         known_at=parse_date_option(known_at, "--known-at"),
@@ -147,6 +153,8 @@ def match(
 
     Example: factdb match "Putin has not rejected the US peace plan"
     """
+    from factdb.queries import match_text
+
     store = state(ctx).store()
     if text == "-":
         for line in sys.stdin:
@@ -185,6 +193,8 @@ def contradictions(
 
     Example: factdb contradictions --kind numeric --since 2026-03-01
     """
+    from factdb.queries import list_contradictions
+
     found = list_contradictions(
         state(ctx).store(), since=parse_date_option(since, "--since"), speaker=speaker, kind=kind, limit=limit
     )
@@ -265,6 +275,8 @@ def stats(ctx: typer.Context, fmt: OutputFormat = typer.Option(OutputFormat.tabl
 
     Example: factdb stats --format json
     """
+    from factdb.queries import store_stats
+
     found = store_stats(state(ctx).store())
     if fmt is OutputFormat.table:
         for key, value in found.items():
@@ -284,6 +296,8 @@ def export(
 
     Example: factdb export --format claimreview -o reviews.jsonld
     """
+    from factdb.queries import iter_histories
+
     histories = iter_histories(state(ctx).store())
     writers = {
         ExportFormat.jsonl: exporters.write_jsonl,

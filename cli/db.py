@@ -1,11 +1,12 @@
-"""``factdb db``: create, migrate and inspect the store's schema."""
+"""``factdb db``: create, migrate and inspect the store's schema.
+
+Each verb imports the store modules (and SQLAlchemy with them) when it runs, so that ``--help``
+starts without them.
+"""
 
 from __future__ import annotations
 
 import typer
-
-from factdb.store import migrate
-from factdb.store.engine import describe
 
 from .state import state
 
@@ -18,6 +19,9 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Tar
 
     Example: factdb db upgrade
     """
+    from factdb.store import migrate
+    from factdb.store.engine import describe
+
     engine = state(ctx).engine()
     try:
         reached = migrate.upgrade(engine, revision)
@@ -32,6 +36,9 @@ def downgrade(ctx: typer.Context, revision: str = typer.Argument("-1", help="Tar
 
     Example: factdb db downgrade base
     """
+    from factdb.store import migrate
+    from factdb.store.engine import describe
+
     engine = state(ctx).engine()
     try:
         reached = migrate.downgrade(engine, revision)
@@ -46,6 +53,8 @@ def current(ctx: typer.Context) -> None:
 
     Example: factdb db current
     """
+    from factdb.store import migrate
+
     engine = state(ctx).engine()
     try:
         typer.echo(migrate.current_revision(engine) or "none")
@@ -59,6 +68,8 @@ def check(ctx: typer.Context) -> None:
 
     Example: factdb db check && factdb add news/
     """
+    from factdb.store import migrate
+
     engine = state(ctx).engine()
     try:
         found = migrate.schema_state(engine)

@@ -1,7 +1,8 @@
 """``factdb add``, ``factdb extract`` and ``factdb sources``: getting reports in, and seeing them.
 
 ``add`` and ``extract`` import the extraction and ingest pipeline when they run, so that every
-other command starts without it.
+other command starts without it; ``sources`` imports :mod:`factdb.queries` (and SQLAlchemy) when
+it runs, so that ``--help`` starts without the store.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from enum import Enum
 import typer
 
 from factdb.models import SourceMeta
-from factdb.queries import list_sources
 from factdb.sources import MAX_SOURCE_BYTES, iter_sources
 
 from .render import OutputFormat, emit_rows, parse_date_option, plain, short, stderr_console
@@ -162,6 +162,8 @@ def sources(
 
     Example: factdb sources --format csv > sources.csv
     """
+    from factdb.queries import list_sources
+
     found = list_sources(state(ctx).store(), limit=limit or None)
     rows = [
         {

@@ -2,7 +2,8 @@
 
 Each function takes an open :class:`factdb.store.Store` and returns plain values; the CLI renders
 them, :mod:`factdb.export` writes them.  The matcher (rapidfuzz, the normalizer and the store's
-retrieval index) is imported by the two readers that match, so the other commands start without it.
+retrieval index) is imported by the two readers that match, and the writes module (numpy, the
+PostgreSQL dialect, through the index) by the speaker filter, so the other commands start without them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from factdb.store.schema import (
     Speaker,
     SpeakerAlias,
 )
-from factdb.store.writes import speaker_key
 
 _claims = Claim.__table__
 _mentions = Mention.__table__
@@ -264,6 +264,9 @@ def _histories(session: Session, claims: Sequence) -> list[ClaimHistory]:
 
 def speaker_ids(session: Session, name: str) -> list[int]:
     """Speakers known by this name or alias."""
+    # Deferred: factdb.store.writes loads the retrieval index (numpy, the PostgreSQL dialect).
+    from factdb.store.writes import speaker_key
+
     key = speaker_key(name)
     return list(
         session.execute(select(_aliases.c.speaker_id).where(_aliases.c.key == key).distinct()).scalars()

@@ -71,7 +71,7 @@ def test_output_into_a_closed_pipe_is_quiet(tmp_path):
 
 
 #: Imported only by the verbs that need them: migrating, matching, adding, reporting, drawing tables.
-HEAVY = ("alembic", "rapidfuzz", "factdb.ingest", "factdb.extract", "factdb.report", "jinja2", "rich")
+HEAVY = ("alembic", "rapidfuzz", "numpy", "factdb.ingest", "factdb.extract", "factdb.report", "jinja2", "rich")
 
 
 def imported_by(*args: str, db: str) -> set[str]:
@@ -89,3 +89,12 @@ def test_reading_an_up_to_date_store_imports_neither_alembic_nor_the_matcher_nor
         assert "factdb.store.migrate" in imported and "factdb.queries" in imported
         assert not {name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY}, args
     assert {"rapidfuzz", "rich"} <= imported_by("match", "the council approved", db=db_url)
+
+
+def test_help_imports_neither_sqlalchemy_nor_the_store(tmp_path):
+    db = tmp_path / "never.db"
+    for args in (["--help"], ["contradictions", "--help"], ["db", "--help"]):
+        imported = imported_by(*args, db=str(db))
+        assert not {name for name in imported if name.split(".")[0] in ("sqlalchemy", "numpy")}, args
+        assert not {name for name in imported if name.startswith(("factdb.store", "factdb.queries"))}, args
+    assert not db.exists()

@@ -20,8 +20,6 @@ from itertools import chain
 
 import numpy as np
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from factdb.models import StoredClaimView
@@ -261,8 +259,11 @@ def _marks(values: Sequence) -> str:
 
 
 def _insert_ignoring_duplicates(session: Session, table, rows: list[dict], key: str):
-    dialect = session.get_bind().dialect.name
-    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    # Only the store's own dialect: importing the PostgreSQL one costs 30-70 ms on a SQLite store.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as maker
+    else:
+        from sqlalchemy.dialects.sqlite import insert as maker
     return session.execute(maker(table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
