@@ -108,9 +108,10 @@ def _index_of(store) -> tuple[dict[int, str], dict[int, list[int]], dict[int, in
     return terms, posted, df
 
 
-def test_index_damage_is_named_exactly(full):
+def test_index_damage_is_named_exactly(full, monkeypatch):
     """Postings missing, extra, for a missing claim or under a missing term, and a wrong df: each
-    named, with its claim or term, ahead of what the posting blocks then say (on each database)."""
+    named, with its claim or term, ahead of what the posting blocks then say (on each database),
+    whatever the range of claim ids compared at a time."""
     terms, posted, df = _index_of(full)
     dropped = posted[5][0]  # claim 5 loses a posting
     added = min(set(terms) - set(posted[6]) - {dropped})  # claim 6 gains one
@@ -141,6 +142,9 @@ def test_index_damage_is_named_exactly(full):
     rest = problems[len(expected):]
     blocks = (" posting block", ": posting blocks hold", ": indexed, but has no terms row")
     assert rest and all(any(b in p for b in blocks) for p in rest), rest
+    for chunk in (1, 2, 7):
+        monkeypatch.setattr(integrity, "INDEX_CHECK_CLAIMS", chunk)
+        assert verify_store(full, reextract=False) == problems, chunk
 
 
 def _single_blocks(store, count: int) -> list[tuple[int, str, list[int]]]:
