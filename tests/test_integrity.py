@@ -147,6 +147,25 @@ def test_index_damage_is_named_exactly(full, monkeypatch):
         assert verify_store(full, reextract=False) == problems, chunk
 
 
+def test_db_verify_counts_every_problem(db_url):
+    """More problems of one rule than are listed: the sample is capped, the count is not."""
+    assert runner.invoke(app, ["--db", db_url, "add", str(SAMPLES)]).exit_code == 0
+    damaged = integrity.MAX_PER_RULE + 5
+    with open_store(db_url) as store:
+        terms, _, df = _index_of(store)
+        assert len(terms) > damaged
+        first = sorted(terms)[:damaged]
+        _damage(store, ("UPDATE terms SET df = df + 1 WHERE id <= :t", {"t": first[-1]}), reextract=False)
+        assert integrity.find_problems(store, reextract=False).total == damaged
+    result = runner.invoke(app, ["--db", db_url, "db", "verify", "--quick"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *(f"problem: term {terms[t]!r}: df {df[t] + 1} but {df[t]} postings" for t in first[: integrity.MAX_PER_RULE]),
+        "problem: ... and 5 more: document frequency",
+        f"error: {damaged} integrity problems found",
+    ]
+
+
 def _single_blocks(store, count: int) -> list[tuple[int, str, list[int]]]:
     """``count`` terms whose posting list is one block of at least 3 ids: (term id, term, ids)."""
     with store.engine.connect() as connection:

@@ -70,13 +70,20 @@ _TERM_SEPARATOR = "\x1f"
 def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
     """The integrity problems of ``store``, one line each; ``[]`` when it is whole.
 
-    ``reextract=False`` skips re-extracting every source (the slowest check).
+    ``reextract=False`` skips re-extracting every source (the slowest check).  At most
+    :data:`MAX_PER_RULE` lines a rule, then one ``... and N more: <rule>`` line
+    (:func:`find_problems` has the whole count).
 
     >>> from factdb.store import open_store
     >>> verify_store(open_store("sqlite:///:memory:"))
     []
     """
-    problems = _Problems()
+    return find_problems(store, reextract=reextract).lines()
+
+
+def find_problems(store: Store, *, reextract: bool = True) -> Problems:
+    """What :func:`verify_store` finds, with the number of problems (:attr:`Problems.total`)."""
+    problems = Problems()
     with store.read() as session:
         _check_sources(session, problems, reextract=reextract)
         _check_mentions(session, problems)
@@ -84,13 +91,20 @@ def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
         _check_index(session, problems)
         _check_posting_blocks(session, problems)
         _check_links(session, problems)
-    return problems.lines()
+    return problems
 
 
-class _Problems:
+class Problems:
+    """Problems found, by rule: each counted, the first :data:`MAX_PER_RULE` of a rule kept."""
+
     def __init__(self) -> None:
         self.by_rule: dict[str, list[str]] = defaultdict(list)
         self.counts: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        """How many problems were found (more than :meth:`lines` lists when a rule has many)."""
+        return sum(self.counts.values())
 
     def add(self, rule: str, message: str) -> None:
         self.counts[rule] += 1
@@ -106,7 +120,7 @@ class _Problems:
         return out
 
 
-def _check_sources(session: Session, problems: _Problems, *, reextract: bool) -> None:
+def _check_sources(session: Session, problems: Problems, *, reextract: bool) -> None:
     from factdb.ingest import prepare  # the store package must not import the orchestrator at load
     from factdb.store.writes import content_hash
 
@@ -139,7 +153,7 @@ def _check_sources(session: Session, problems: _Problems, *, reextract: bool) ->
             )
 
 
-def _check_mentions(session: Session, problems: _Problems) -> None:
+def _check_mentions(session: Session, problems: Problems) -> None:
     claim_ids = set(session.execute(select(_claims.c.id)).scalars())
     source_ids = set(session.execute(select(_sources.c.id)).scalars())
     texts: dict[int, str] = {}
@@ -167,7 +181,7 @@ def _check_mentions(session: Session, problems: _Problems) -> None:
             )
 
 
-def _check_claims(session: Session, problems: _Problems) -> None:
+def _check_claims(session: Session, problems: Problems) -> None:
     from factdb.store.writes import claim_key
 
     with_mentions = set(session.execute(select(_mentions.c.claim_id).distinct()).scalars())
@@ -217,7 +231,7 @@ def _check_claims(session: Session, problems: _Problems) -> None:
             )
 
 
-def _check_index(session: Session, problems: _Problems) -> None:
+def _check_index(session: Session, problems: Problems) -> None:
     """``claim_terms`` against each claim's tokens, a range of claim ids at a time (each claim's
     terms joined into one string in SQL), then each term's ``df`` against its postings counted in
     SQL, a range of term ids at a time: memory bounded by the ranges, not by the store."""
@@ -262,7 +276,7 @@ def _check_index(session: Session, problems: _Problems) -> None:
                 problems.add("document frequency", f"term {name!r}: df {df} but {count} postings")
 
 
-def _check_posting_blocks(session: Session, problems: _Problems) -> None:
+def _check_posting_blocks(session: Session, problems: Problems) -> None:
     """Each term's posting blocks against its ``claim_terms`` rows, a range of term ids at a time
     (the blocks read in order of their primary key, ``(term_id, first_id)``)."""
     names = dict(session.execute(select(_terms.c.id, _terms.c.term)).all())
@@ -327,7 +341,7 @@ def _claim_ids_in(session: Session, low: int | None, high: int | None) -> dict[i
 
 
 def _check_term_blocks(
-    term: str, blocks: list[tuple[int, bytes]], posted: np.ndarray, problems: _Problems
+    term: str, blocks: list[tuple[int, bytes]], posted: np.ndarray, problems: Problems
 ) -> None:
     """One term's posting blocks (ordered by ``first_id``) against its claim ids in ``claim_terms``
     (ascending)."""
@@ -362,7 +376,7 @@ def _check_term_blocks(
         )
 
 
-def _check_links(session: Session, problems: _Problems) -> None:
+def _check_links(session: Session, problems: Problems) -> None:
     claim_ids = set(session.execute(select(_claims.c.id)).scalars())
     mention_ids = set(session.execute(select(_mentions.c.id)).scalars())
     source_ids = set(session.execute(select(_sources.c.id)).scalars())
