@@ -97,12 +97,12 @@ def verify(
 
     Example: factdb db verify || echo "store damaged"
     """
-    from factdb.store.integrity import verify_store
+    from factdb.store.integrity import find_problems
 
-    problems = verify_store(state(ctx).store(), reextract=not quick)
-    for problem in problems:
-        typer.echo(f"problem: {problem}", err=True)
-    if problems:
-        typer.echo(f"error: {len(problems)} integrity problems found", err=True)
+    problems = find_problems(state(ctx).store(), reextract=not quick)
+    for line in problems.lines():  # at most MAX_PER_RULE a rule, then "... and N more: <rule>"
+        typer.echo(f"problem: {line}", err=True)
+    if problems.total:
+        typer.echo(f"error: {problems.total} integrity problems found", err=True)
         raise typer.Exit(1)
     typer.echo("ok: store is consistent")

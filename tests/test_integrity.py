@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from sqlalchemy import text
@@ -77,6 +78,92 @@ def test_db_verify_exit_codes(db_url):
     result = runner.invoke(app, ["--db", db_url, "db", "verify", "--quick"])
     assert result.exit_code == 1
     assert "problem: claim 2: status false" in result.stderr and "1 integrity problems" in result.stderr
+
+
+def _damage_unchecked(store, *statements: tuple[str, dict]) -> None:
+    """Run ``statements`` with foreign keys not enforced (rows pointing at nothing)."""
+    if store.dialect == "sqlite":
+        connection = sqlite3.connect(store.engine.url.database)  # foreign keys off: sqlite's default
+        with connection:
+            for sql, params in statements:
+                connection.execute(sql, params)
+        connection.close()
+        return
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no FK triggers
+        for sql, params in statements:
+            connection.execute(text(sql), params)
+
+
+def _index_of(store) -> tuple[dict[int, str], dict[int, list[int]], dict[int, int]]:
+    """The store's terms (id -> term), each claim's term ids (ascending), each term's df."""
+    with store.engine.connect() as connection:
+        terms = dict(connection.execute(text("SELECT id, term FROM terms")).all())
+        df = dict(connection.execute(text("SELECT id, df FROM terms")).all())
+        posted: dict[int, list[int]] = {}
+        for claim_id, term_id in connection.execute(
+            text("SELECT claim_id, term_id FROM claim_terms ORDER BY claim_id, term_id")
+        ):
+            posted.setdefault(claim_id, []).append(term_id)
+    return terms, posted, df
+
+
+def test_index_damage_is_named_exactly(full, monkeypatch):
+    """Postings missing, extra, for a missing claim or under a missing term, and a wrong df: each
+    named, with its claim or term, ahead of what the posting blocks then say (on each database),
+    whatever the range of claim ids compared at a time."""
+    terms, posted, df = _index_of(full)
+    dropped = posted[5][0]  # claim 5 loses a posting
+    added = min(set(terms) - set(posted[6]) - {dropped})  # claim 6 gains one
+    orphan = max(set(terms) - {dropped, added})  # posted under a claim that does not exist
+    wrong = min(set(terms) - {dropped, added, orphan})  # its df off by 2
+    stray_term = max(terms) + 1000
+    _damage_unchecked(
+        full,
+        ("DELETE FROM claim_terms WHERE claim_id = 5 AND term_id = :t", {"t": dropped}),
+        ("INSERT INTO claim_terms (term_id, claim_id) VALUES (:t, 6)", {"t": added}),
+        ("INSERT INTO claim_terms (term_id, claim_id) VALUES (:t, :c)", {"t": orphan, "c": STRAY}),
+        ("INSERT INTO claim_terms (term_id, claim_id) VALUES (:t, 7)", {"t": stray_term}),
+        ("UPDATE terms SET df = df + 2 WHERE id = :t", {"t": wrong}),
+    )
+    problems = verify_store(full, reextract=False)
+    changed = {dropped: -1, added: +1, orphan: +1, wrong: 0}
+    expected = [
+        f"claim 5: index terms differ from its tokens (missing [{terms[dropped]!r}], extra [])",
+        f"claim 6: index terms differ from its tokens (missing [], extra [{terms[added]!r}])",
+        f"claim 7: index terms differ from its tokens (missing [], extra ['#{stray_term}'])",
+        f"postings for missing claim {STRAY}",
+        *(
+            f"term {terms[t]!r}: df {df[t] + (2 if t == wrong else 0)} but {df[t] + changed[t]} postings"
+            for t in sorted(changed)
+        ),
+    ]
+    assert problems[: len(expected)] == expected, problems
+    rest = problems[len(expected):]
+    blocks = (" posting block", ": posting blocks hold", ": indexed, but has no terms row")
+    assert rest and all(any(b in p for b in blocks) for p in rest), rest
+    for chunk in (1, 2, 7):
+        monkeypatch.setattr(integrity, "INDEX_CHECK_CLAIMS", chunk)
+        assert verify_store(full, reextract=False) == problems, chunk
+
+
+def test_db_verify_counts_every_problem(db_url):
+    """More problems of one rule than are listed: the sample is capped, the count is not."""
+    assert runner.invoke(app, ["--db", db_url, "add", str(SAMPLES)]).exit_code == 0
+    damaged = integrity.MAX_PER_RULE + 5
+    with open_store(db_url) as store:
+        terms, _, df = _index_of(store)
+        assert len(terms) > damaged
+        first = sorted(terms)[:damaged]
+        _damage(store, ("UPDATE terms SET df = df + 1 WHERE id <= :t", {"t": first[-1]}), reextract=False)
+        assert integrity.find_problems(store, reextract=False).total == damaged
+    result = runner.invoke(app, ["--db", db_url, "db", "verify", "--quick"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *(f"problem: term {terms[t]!r}: df {df[t] + 1} but {df[t]} postings" for t in first[: integrity.MAX_PER_RULE]),
+        "problem: ... and 5 more: document frequency",
+        f"error: {damaged} integrity problems found",
+    ]
 
 
 def _single_blocks(store, count: int) -> list[tuple[int, str, list[int]]]:

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from factdb import track
@@ -59,17 +59,31 @@ MAX_PER_RULE = 20
 #: the terms are read in id ranges of about this many, so memory stays bounded (~30 MB) at any size.
 BLOCK_CHECK_POSTINGS = 1 << 20
 
+#: Claims whose ``claim_terms`` are compared with their tokens at a time (a range of claim ids this
+#: wide): ~10 postings a claim, read as one string of terms a claim.
+INDEX_CHECK_CLAIMS = 1 << 16
+
+#: Joins a claim's terms in SQL (terms are whitespace-split tokens: they never hold it).
+_TERM_SEPARATOR = "\x1f"
+
 
 def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
     """The integrity problems of ``store``, one line each; ``[]`` when it is whole.
 
-    ``reextract=False`` skips re-extracting every source (the slowest check).
+    ``reextract=False`` skips re-extracting every source (the slowest check).  At most
+    :data:`MAX_PER_RULE` lines a rule, then one ``... and N more: <rule>`` line
+    (:func:`find_problems` has the whole count).
 
     >>> from factdb.store import open_store
     >>> verify_store(open_store("sqlite:///:memory:"))
     []
     """
-    problems = _Problems()
+    return find_problems(store, reextract=reextract).lines()
+
+
+def find_problems(store: Store, *, reextract: bool = True) -> Problems:
+    """What :func:`verify_store` finds, with the number of problems (:attr:`Problems.total`)."""
+    problems = Problems()
     with store.read() as session:
         _check_sources(session, problems, reextract=reextract)
         _check_mentions(session, problems)
@@ -77,13 +91,20 @@ def verify_store(store: Store, *, reextract: bool = True) -> list[str]:
         _check_index(session, problems)
         _check_posting_blocks(session, problems)
         _check_links(session, problems)
-    return problems.lines()
+    return problems
 
 
-class _Problems:
+class Problems:
+    """Problems found, by rule: each counted, the first :data:`MAX_PER_RULE` of a rule kept."""
+
     def __init__(self) -> None:
         self.by_rule: dict[str, list[str]] = defaultdict(list)
         self.counts: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        """How many problems were found (more than :meth:`lines` lists when a rule has many)."""
+        return sum(self.counts.values())
 
     def add(self, rule: str, message: str) -> None:
         self.counts[rule] += 1
@@ -99,7 +120,7 @@ class _Problems:
         return out
 
 
-def _check_sources(session: Session, problems: _Problems, *, reextract: bool) -> None:
+def _check_sources(session: Session, problems: Problems, *, reextract: bool) -> None:
     from factdb.ingest import prepare  # the store package must not import the orchestrator at load
     from factdb.store.writes import content_hash
 
@@ -132,7 +153,7 @@ def _check_sources(session: Session, problems: _Problems, *, reextract: bool) ->
             )
 
 
-def _check_mentions(session: Session, problems: _Problems) -> None:
+def _check_mentions(session: Session, problems: Problems) -> None:
     claim_ids = set(session.execute(select(_claims.c.id)).scalars())
     source_ids = set(session.execute(select(_sources.c.id)).scalars())
     texts: dict[int, str] = {}
@@ -160,7 +181,7 @@ def _check_mentions(session: Session, problems: _Problems) -> None:
             )
 
 
-def _check_claims(session: Session, problems: _Problems) -> None:
+def _check_claims(session: Session, problems: Problems) -> None:
     from factdb.store.writes import claim_key
 
     with_mentions = set(session.execute(select(_mentions.c.claim_id).distinct()).scalars())
@@ -210,38 +231,52 @@ def _check_claims(session: Session, problems: _Problems) -> None:
             )
 
 
-def _check_index(session: Session, problems: _Problems) -> None:
-    term_ids = {term: term_id for term_id, term in session.execute(select(_terms.c.id, _terms.c.term))}
-    terms_by_id = {term_id: term for term, term_id in term_ids.items()}
-    posted: dict[int, set[int]] = defaultdict(set)
-    df_counted: Counter[int] = Counter()
-    for term_id, claim_id in session.execute(select(_postings.c.term_id, _postings.c.claim_id)):
-        posted[claim_id].add(term_id)
-        df_counted[term_id] += 1
-    rows = session.execute(
-        select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id)
+def _check_index(session: Session, problems: Problems) -> None:
+    """``claim_terms`` against each claim's tokens, a range of claim ids at a time (each claim's
+    terms joined into one string in SQL), then each term's ``df`` against its postings counted in
+    SQL, a range of term ids at a time: memory bounded by the ranges, not by the store."""
+    term = func.coalesce(_terms.c.term, literal("#") + cast(_postings.c.term_id, String))
+    terms_of_claims = (
+        select(_postings.c.claim_id, func.aggregate_strings(term, _TERM_SEPARATOR))
+        .select_from(_postings.outerjoin(_terms, _terms.c.id == _postings.c.term_id))
+        .group_by(_postings.c.claim_id)
     )
-    for claim_id, tokens, merged_into in rows:
-        have = {terms_by_id.get(t, f"#{t}") for t in posted.pop(claim_id, set())}
-        want = set() if merged_into is not None else set(tokens.split())
-        if have != want:
-            missing, extra = sorted(want - have), sorted(have - want)
-            problems.add(
-                "postings",
-                f"claim {claim_id}: index terms differ from its tokens "
-                f"(missing {_few(missing)}, extra {_few(extra)})",
-            )
-    for claim_id in sorted(posted):
+    claims = select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id)
+    lowest, highest = session.execute(select(func.min(_claims.c.id), func.max(_claims.c.id))).one()
+    for low in range(lowest - 1, highest, INDEX_CHECK_CLAIMS) if lowest is not None else ():
+        high = low + INDEX_CHECK_CLAIMS
+        posted = dict(session.execute(_in_range(terms_of_claims, _postings.c.claim_id, low, high)).all())
+        for claim_id, tokens, merged_into in session.execute(_in_range(claims, _claims.c.id, low, high)):
+            joined = posted.get(claim_id)
+            have = set(joined.split(_TERM_SEPARATOR)) if joined is not None else set()
+            want = set() if merged_into is not None else set(tokens.split())
+            if have != want:
+                missing, extra = sorted(want - have), sorted(have - want)
+                problems.add(
+                    "postings",
+                    f"claim {claim_id}: index terms differ from its tokens "
+                    f"(missing {_few(missing)}, extra {_few(extra)})",
+                )
+    orphans = (
+        select(_postings.c.claim_id).distinct()
+        .where(~select(_claims.c.id).where(_claims.c.id == _postings.c.claim_id).exists())
+        .order_by(_postings.c.claim_id)
+    )
+    for claim_id in session.execute(orphans).scalars():
         problems.add("postings", f"postings for missing claim {claim_id}")
-    for term_id, df in session.execute(select(_terms.c.id, _terms.c.df).order_by(_terms.c.id)):
-        if df != df_counted.get(term_id, 0):
-            problems.add(
-                "document frequency",
-                f"term {terms_by_id[term_id]!r}: df {df} but {df_counted.get(term_id, 0)} postings",
-            )
+    counted = (
+        select(_terms.c.id, _terms.c.term, _terms.c.df, func.count(_postings.c.claim_id))
+        .select_from(_terms.outerjoin(_postings, _postings.c.term_id == _terms.c.id))
+        .group_by(_terms.c.id, _terms.c.term, _terms.c.df)
+        .order_by(_terms.c.id)
+    )
+    for low, high in _term_id_ranges(session, BLOCK_CHECK_POSTINGS):
+        for _, name, df, count in session.execute(_in_range(counted, _terms.c.id, low, high)):
+            if df != count:
+                problems.add("document frequency", f"term {name!r}: df {df} but {count} postings")
 
 
-def _check_posting_blocks(session: Session, problems: _Problems) -> None:
+def _check_posting_blocks(session: Session, problems: Problems) -> None:
     """Each term's posting blocks against its ``claim_terms`` rows, a range of term ids at a time
     (the blocks read in order of their primary key, ``(term_id, first_id)``)."""
     names = dict(session.execute(select(_terms.c.id, _terms.c.term)).all())
@@ -306,7 +341,7 @@ def _claim_ids_in(session: Session, low: int | None, high: int | None) -> dict[i
 
 
 def _check_term_blocks(
-    term: str, blocks: list[tuple[int, bytes]], posted: np.ndarray, problems: _Problems
+    term: str, blocks: list[tuple[int, bytes]], posted: np.ndarray, problems: Problems
 ) -> None:
     """One term's posting blocks (ordered by ``first_id``) against its claim ids in ``claim_terms``
     (ascending)."""
@@ -341,7 +376,7 @@ def _check_term_blocks(
         )
 
 
-def _check_links(session: Session, problems: _Problems) -> None:
+def _check_links(session: Session, problems: Problems) -> None:
     claim_ids = set(session.execute(select(_claims.c.id)).scalars())
     mention_ids = set(session.execute(select(_mentions.c.id)).scalars())
     source_ids = set(session.execute(select(_sources.c.id)).scalars())
