@@ -495,7 +495,8 @@ def _prepared_sources(
     """Each source with its prepared form or its error, in order.  Extraction (~1 ms a claim)
     runs in a forked second process, :data:`EXTRACTION_AHEAD` sources ahead, so that it overlaps
     the store step on a second core; not for a handful of sources, nor where ``fork`` is not the
-    safe default (outside Linux), nor in a daemonic process.  If that process dies, the rest is prepared here.
+    safe default (outside Linux), nor in a daemonic process.  If that process dies, the rest is
+    prepared here.
 
     ``fork``, not ``spawn``: a spawned process imports the caller's main module again, which a
     script without an ``if __name__ == "__main__"`` guard does not survive.  The child only runs
