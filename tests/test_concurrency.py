@@ -17,12 +17,13 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from factdb import ingest
 from factdb.curate import review_claim
 from factdb.ingest import add_sources
 from factdb.models import ClaimStatus
-from factdb.queries import list_claims
+from factdb.queries import list_claims, store_stats
 from factdb.sources import iter_sources
 from factdb.store import open_store
 from factdb.store.integrity import verify_store
@@ -163,5 +164,37 @@ def test_a_review_committed_while_an_add_reads_the_claims_facts_is_not_overwritt
     try:
         assert verify_store(store) == []
         assert [c.status for c in list_claims(store, search=RACED, limit=1)] == [ClaimStatus.FALSE]
+    finally:
+        store.close()
+
+
+def _child_adds_on_its_own_connection(store) -> None:
+    """In a forked child: exit 3 if the store hands out the parent's connection, else add a source."""
+    with store.engine.connect() as connection:
+        try:
+            connection.exec_driver_sql("SELECT count(*) FROM parent_mark")  # a temporary table: per connection
+            raise SystemExit(3)
+        except DBAPIError:
+            pass
+    add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(1)), on_error=pytest.fail))
+
+
+def test_a_store_used_before_a_fork_gives_the_forked_child_its_own_connection(db_url):
+    """SQLite and PostgreSQL connections must not be shared across ``fork``: the pool hands a
+    forked child a new connection and leaves the parent's alone."""
+    store = open_store(db_url)
+    try:
+        add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(0)), on_error=pytest.fail))
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("CREATE TEMPORARY TABLE parent_mark (x INTEGER)")
+            connection.commit()
+        child = multiprocessing.get_context("fork").Process(target=_child_adds_on_its_own_connection, args=(store,))
+        child.start()
+        child.join(120)
+        assert child.exitcode == 0
+        with store.engine.connect() as connection:  # the parent's connection, still whole
+            assert connection.exec_driver_sql("SELECT count(*) FROM parent_mark").scalar() == 0
+        add_sources(store, iter_sources(["-"], stdin=io.BytesIO(_source(2)), on_error=pytest.fail))
+        assert store_stats(store)["sources"] == 3
     finally:
         store.close()

@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session
 
 from factdb.errors import StoreReadOnly, StoreUnavailable
@@ -78,9 +78,27 @@ def create_store_engine(url: str | URL | None = None, *, read_only: bool = False
         options = " ".join(filter(None, [parsed.query.get("options"), READ_ONLY_OPTION]))
         parsed = parsed.update_query_dict({"options": options})
     try:
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        return _fork_safe(create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}))
     except Exception as exc:  # a missing driver or a bad option in the URL
         raise StoreUnavailable(f"cannot use database URL {parsed.render_as_string(hide_password=True)}: {exc}") from None
+
+
+def _fork_safe(engine: Engine) -> Engine:
+    """``engine`` with a pool that a forked process does not share: a pooled connection opened in
+    another process is dropped unclosed (it is the parent's) and a new one is opened (SQLAlchemy's
+    recipe for ``os.fork``; SQLite forbids using a connection across a fork)."""
+
+    @event.listens_for(engine, "connect")
+    def _remember_process(_dbapi_connection, record) -> None:
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _same_process(_dbapi_connection, record, proxy) -> None:
+        if record.info["pid"] != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise DisconnectionError(f"connection opened by process {record.info['pid']}, not this one")
+
+    return engine
 
 
 #: What a read-only PostgreSQL engine adds to the connection's ``options``.
@@ -106,7 +124,7 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
     # Pooled connections: closing the last connection to a WAL database checkpoints it (~20 ms at
     # 100k claims), which a connection per write paid on every source added.
-    engine = create_engine(url)
+    engine = _fork_safe(create_engine(url))
     writes = not is_read_only(engine)
 
     @event.listens_for(engine, "connect")
