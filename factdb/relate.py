@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from factdb.models import ContradictionKind, NormalizedClaim, Quantity, RelationKind, Stance
 from factdb.normalize import NUM, STOP_WORDS, opposite_classes, stem
@@ -427,13 +427,17 @@ def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | No
         named = {e.lower() for e in other.entities}
         words = set(other.text.split())
         stems = set(other.tokens)
+        long_words = [w for w in words if len(w) >= 4]
 
         def present(word: str) -> bool:  # spelled alike: "HP"/"HP's", "Iraqis"/"Iraqi", typos
             if word in words or stem(word) in stems:
                 return True
             if _has_digit(word):  # an identifier: "MH17" is not a typo of "MH370"
                 return False
-            return len(word) >= 4 and any(fuzz.ratio(word, w) >= 80 for w in words if len(w) >= 4)
+            if len(word) < 4:
+                return False
+            # Some word with fuzz.ratio >= 80 (the loop run in C).
+            return process.extractOne(word, long_words, scorer=fuzz.ratio, processor=None, score_cutoff=80) is not None
 
         def absent(entity: str) -> bool:
             words_of = _entity_words(entity)
