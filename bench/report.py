@@ -98,8 +98,9 @@ def render(results: dict) -> str:
             "",
             "### CLI processes: wall time and peak RSS",
             "",
-            "`factdb match` (one query) beside `python -m bench.naive` (loads every claim and brute-forces: "
-            "the baseline); `factdb add` of 10 generated articles into a copy of the store.",
+            "`factdb match` (one query; the median of three runs, and the highest peak RSS of them) beside "
+            "`python -m bench.naive` (loads every claim and brute-forces: the baseline); `factdb add` of 10 "
+            "generated articles into a copy of the store.",
             "",
             "| backend | stored | `factdb match` | peak RSS | naive match | naive peak RSS | RSS ratio "
             "| `factdb add` | peak RSS |",
@@ -117,9 +118,10 @@ def render(results: dict) -> str:
                 )
         lines += [
             "",
-            "### `contradictions`, `history`, `export` (CLI subprocess, wall time incl. ~1 s start-up)",
+            "### `contradictions`, `history`, `export` (CLI subprocess, wall time incl. ~0.5 s start-up)",
             "",
-            "Baseline: the same command on the smallest store of the run (ratio = growth).",
+            "Baseline: the same command on the smallest store of the run (ratio = growth). A command that "
+            "finishes in under 5 s is run three times: the median, with every run in `results-*.json`.",
             "",
             "| backend | stored | contradictions (all, JSON) | rows | `--limit 50` | `history` (busiest claim) "
             "| `export` JSONL | export size |",

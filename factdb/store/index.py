@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, filterfalse, islice
 
 import numpy as np
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -220,8 +220,8 @@ class StoreIndex:
                     contains[term].sort(key=position.__getitem__)
         for term, first in contains.items():
             if first:
-                head = set(first)
-                found[term] = (first + [c for c in found[term] if c not in head])[:limit]
+                rest = filterfalse(set(first).__contains__, found[term])  # the newest others, in order
+                found[term] = first[:limit] + list(islice(rest, max(0, limit - len(first))))
 
     def claim_tokens(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """The tokens of the unmerged claims with these ids, in id order: a shortlist of ~150 is
