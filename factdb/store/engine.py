@@ -33,11 +33,6 @@ from factdb.errors import StoreReadOnly, StoreUnavailable
 
 ENV_DATABASE_URL = "FACTDB_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-SQLITE_MMAP_BYTES = 1 << 31
-"""How much of a SQLite store is read through memory mapping rather than ``read()`` calls (SQLite
-caps it, at ~2 GB by default).  A match reads ~150 scattered claim rows: mapped, that read is
-~1.3x faster at 1M claims.  Mapped pages are the OS's file cache, shared and reclaimable; they
-count in a process's RSS only once touched (a full ``export`` touches most of the file)."""
 RETRIES = 12
 
 T = TypeVar("T")
@@ -142,7 +137,6 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
