@@ -269,3 +269,19 @@ def test_db_verify_reports_posting_block_damage(db_url):
         f"(missing [{ids[0]}], extra [], repeated [])",
         "error: 2 integrity problems found",
     ]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 12])
+def test_every_claim_is_checked_once_whatever_the_range(full, monkeypatch, chunk):
+    """Claims are checked against their facts a range of ids at a time: damage at both ends of the
+    id range and in between is found, once each, however wide the ranges."""
+    monkeypatch.setattr(integrity, "CLAIM_CHECK_CLAIMS", chunk)
+    with full.engine.connect() as connection:
+        last = connection.execute(text("SELECT max(id) FROM claims")).scalar()
+    damaged = sorted({1, last // 2, last})
+    problems = _damage(
+        full, *(f"UPDATE claims SET status = 'retracted' WHERE id = {claim_id}" for claim_id in damaged),
+        reextract=False,
+    )
+    found = [p for p in problems if "status retracted but its facts give" in p]
+    assert [int(re.search(r"claim (\d+)", p).group(1)) for p in found] == damaged, problems

@@ -37,7 +37,7 @@ from factdb import track
 from factdb.models import Document, SourceMeta
 from factdb.store import Store
 from factdb.store.codec import normalized_from_row
-from factdb.store.facts import claim_facts
+from factdb.store.facts import claims_facts
 from factdb.store.index import BLOCK_DTYPE
 from factdb.store.schema import (
     Claim, ClaimRelation, ClaimStatusEvent, ClaimTerm, Mention, PostingBlock, Source, Term,
@@ -62,6 +62,10 @@ BLOCK_CHECK_POSTINGS = 1 << 20
 #: Claims whose ``claim_terms`` are compared with their tokens at a time (a range of claim ids this
 #: wide): ~10 postings a claim, read as one string of terms a claim.
 INDEX_CHECK_CLAIMS = 1 << 16
+
+#: Claims checked against their facts at a time (a range of claim ids this wide): bounded memory,
+#: and two facts queries a range rather than two a claim.
+CLAIM_CHECK_CLAIMS = 1 << 12
 
 #: Joins a claim's terms in SQL (terms are whitespace-split tokens: they never hold it).
 _TERM_SEPARATOR = "\x1f"
@@ -201,34 +205,47 @@ def _check_claims(session: Session, problems: Problems) -> None:
     with_events = set(folded)
     all_ids = set(session.execute(select(_claims.c.id)).scalars())
     keys: dict[str, int] = {}
-    rows = session.execute(
-        select(_claims.c.id, _claims.c.key, _claims.c.status, _claims.c.merged_into_id, _claims.c.normalized,
-               _claims.c.tokens, _claims.c.numbers, _claims.c.entities, _claims.c.antonym_text)
-        .order_by(_claims.c.id)
-    ).all()
-    for claim_id, key, status, merged_into, *normalized_columns in rows:
-        if claim_key(normalized_from_row(*normalized_columns)) != key:
-            problems.add("claim key", f"claim {claim_id}: key does not match its normalized text and numbers")
-        if merged_into is not None:
-            if merged_into not in all_ids:
-                problems.add("merge target", f"claim {claim_id}: merged into missing claim {merged_into}")
-            continue
-        if key in keys:
-            problems.add("duplicate claim", f"claims {keys[key]} and {claim_id}: the same proposition twice")
-        keys.setdefault(key, claim_id)
-        if claim_id not in with_mentions:
-            problems.add("claim mentions", f"claim {claim_id}: no mentions")
-            continue
-        if claim_id not in with_events:
-            problems.add("status events", f"claim {claim_id}: mentioned but has no status events")
-        found = track.status_at(claim_facts(session, claim_id))
-        expected = found.value if found else None
-        if expected != status:
-            problems.add("claim status", f"claim {claim_id}: status {status} but its facts give {expected}")
-        elif claim_id in folded and claim_id not in curated and folded[claim_id] != status:
-            problems.add(
-                "event log", f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}"
-            )
+    claims = select(
+        _claims.c.id, _claims.c.key, _claims.c.status, _claims.c.merged_into_id, _claims.c.normalized,
+        _claims.c.tokens, _claims.c.numbers, _claims.c.entities, _claims.c.antonym_text,
+    ).order_by(_claims.c.id)
+    lowest, highest = session.execute(select(func.min(_claims.c.id), func.max(_claims.c.id))).one()
+    for low in range(lowest - 1, highest, CLAIM_CHECK_CLAIMS) if lowest is not None else ():
+        rows = session.execute(_in_range(claims, _claims.c.id, low, low + CLAIM_CHECK_CLAIMS)).all()
+        # The facts of the range's mentioned, unmerged claims in two queries, not two a claim.
+        facts = claims_facts(session, [r[0] for r in rows if r[3] is None and r[0] in with_mentions])
+        for claim_id, key, status, merged_into, *normalized_columns in rows:
+            if claim_key(normalized_from_row(*normalized_columns)) != key:
+                problems.add(
+                    "claim key", f"claim {claim_id}: key does not match its normalized text and numbers"
+                )
+            if merged_into is not None:
+                if merged_into not in all_ids:
+                    problems.add(
+                        "merge target", f"claim {claim_id}: merged into missing claim {merged_into}"
+                    )
+                continue
+            if key in keys:
+                problems.add(
+                    "duplicate claim", f"claims {keys[key]} and {claim_id}: the same proposition twice"
+                )
+            keys.setdefault(key, claim_id)
+            if claim_id not in with_mentions:
+                problems.add("claim mentions", f"claim {claim_id}: no mentions")
+                continue
+            if claim_id not in with_events:
+                problems.add("status events", f"claim {claim_id}: mentioned but has no status events")
+            found = track.status_at(facts[claim_id])
+            expected = found.value if found else None
+            if expected != status:
+                problems.add(
+                    "claim status", f"claim {claim_id}: status {status} but its facts give {expected}"
+                )
+            elif claim_id in folded and claim_id not in curated and folded[claim_id] != status:
+                problems.add(
+                    "event log",
+                    f"claim {claim_id}: status {status} but its event log ends at {folded[claim_id]}",
+                )
 
 
 def _check_index(session: Session, problems: Problems) -> None:
