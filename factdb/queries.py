@@ -528,7 +528,7 @@ def store_stats(store: Store) -> dict[str, object]:
 
 def match_text(store: Store, text: str, *, limit: int = 10) -> list[MatchResult]:
     """The stored claims nearest to ``text`` (a raw sentence), best first, with the reason."""
-    with store.read() as session:
+    with store.read(mapped=True) as session:
         return _match(session, text, limit=limit)
 
 

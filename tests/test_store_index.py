@@ -9,8 +9,9 @@ import pytest
 
 from factdb.match import InMemoryIndex, find_matches
 from factdb.normalize import normalize_claim, split_polarity
+from factdb.queries import match_text
 from factdb.store import writes
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from factdb.store.codec import unpack_ids
 from factdb.store.index import StoreIndex, add_postings, add_postings_many, remove_postings
@@ -187,3 +188,30 @@ def test_claims_noted_as_unindexed_are_served_as_if_indexed(store, monkeypatch, 
     assert served == indexed
     assert served[0] == [find_matches(query, memory) for query in queries]
     assert any(len(found) > 1 for found in served[1][2].values())  # the unindexed claims were found
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_only_matching_reads_map_the_sqlite_file(store):
+    """A match reads the file through memory mapping (its scattered row reads are faster); writes
+    and other reads unmap it, so that an ingest's or an export's resident memory does not grow
+    with every page of the store it touches."""
+
+    def mapped_bytes(session) -> int:
+        return session.execute(text("PRAGMA mmap_size")).scalar()
+
+    def pooled_connection_mapped_bytes() -> int:  # without starting a transaction, which would reset it
+        raw = store.engine.raw_connection()
+        try:
+            return raw.cursor().execute("PRAGMA mmap_size").fetchone()[0]
+        finally:
+            raw.close()
+
+    with store.read() as session:
+        assert mapped_bytes(session) == 0
+    with store.read(mapped=True) as session:
+        assert mapped_bytes(session) > 0
+    assert store.write(mapped_bytes) == 0
+    match_text(store, "The flood wave hit the village of Pelin")
+    assert pooled_connection_mapped_bytes() > 0
+    with store.read() as session:
+        assert mapped_bytes(session) == 0

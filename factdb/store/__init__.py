@@ -38,9 +38,16 @@ class Store:
         return self.engine.dialect.name
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for queries."""
-        with read_session(self.engine) as session:
+    def read(self, *, mapped: bool = False) -> Iterator[Session]:
+        """A session for queries.
+
+        ``mapped`` reads a SQLite file through memory mapping, for matching: its ~150 scattered
+        row reads a query are ~12% faster at 1M claims (bench, same-process A/B).  Every page a
+        mapped session touches counts in the process's resident set until a session that is not
+        mapped starts, which is why writes and exports do not map (``factdb add`` at 1M claims
+        peaked at 0.8-1 GB RSS mapped, 87 MB not).  PostgreSQL ignores it.
+        """
+        with read_session(self.engine, mapped=mapped) as session:
             yield session
 
     def write(self, work: Callable[[Session], T]) -> T:

@@ -33,6 +33,9 @@ from factdb.errors import StoreReadOnly, StoreUnavailable
 
 ENV_DATABASE_URL = "FACTDB_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAPPED_BYTES = 1 << 31
+"""How much of a SQLite file a mapped read session (``Store.read(mapped=True)``) reads through
+memory mapping rather than ``read()`` calls (SQLite caps it, at ~2 GB by default)."""
 RETRIES = 12
 
 T = TypeVar("T")
@@ -141,8 +144,13 @@ def _sqlite_engine(url: URL, *, read_only: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        options = connection.get_execution_options()
+        mapped = bool(options.get("sqlite_mapped", False))
+        record = connection.connection.info  # lives as long as the driver's connection
+        if record.get("mapped", False) != mapped:  # unmapping gives the mapped pages back
+            connection.exec_driver_sql(f"PRAGMA mmap_size = {SQLITE_MAPPED_BYTES if mapped else 0}")
+            record["mapped"] = mapped
+        connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 
@@ -222,9 +230,11 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for reading (one consistent snapshot, never writes)."""
-    with Session(engine, expire_on_commit=False) as session:
+def read_session(engine: Engine, *, mapped: bool = False) -> Iterator[Session]:
+    """A session for reading (one consistent snapshot, never writes); ``mapped`` reads a SQLite
+    file through memory mapping (see :meth:`factdb.store.Store.read`)."""
+    bind = engine.execution_options(sqlite_mapped=True) if mapped else engine
+    with Session(bind, expire_on_commit=False) as session:
         yield session
 
 
