@@ -437,7 +437,8 @@ def _entity_swap(a: NormalizedClaim, b: NormalizedClaim) -> tuple[str, str] | No
             if len(word) < 4:
                 return False
             # Some word with fuzz.ratio >= 80 (the loop run in C).
-            return process.extractOne(word, long_words, scorer=fuzz.ratio, processor=None, score_cutoff=80) is not None
+            alike = process.extractOne(word, long_words, scorer=fuzz.ratio, processor=None, score_cutoff=80)
+            return alike is not None
 
         def absent(entity: str) -> bool:
             words_of = _entity_words(entity)
