@@ -205,11 +205,7 @@ class StoreIndex:
             top = rank.tolist()
             position = {claim_id: i for i, claim_id in enumerate(top)}
             probed = {self._term_ids[t]: t for t in probed_terms if t in self._term_ids}
-            rows = self._rows(
-                f"SELECT term_id, claim_id FROM claim_terms WHERE term_id IN ({_marks(probed)}) "
-                f"AND claim_id IN ({_marks(top)})",
-                [*sorted(probed), *sorted(top)],
-            ) if probed else []  # fmt: skip
+            rows = self._postings_among(sorted(probed), sorted(top)) if probed else []
             for term_id, claim_id in rows:
                 contains.setdefault(probed[term_id], []).append(claim_id)
             for term in probed_terms:
@@ -222,6 +218,25 @@ class StoreIndex:
             if first:
                 rest = filterfalse(set(first).__contains__, found[term])  # the newest others, in order
                 found[term] = first[:limit] + list(islice(rest, max(0, limit - len(first))))
+
+    def _postings_among(self, term_ids: list[int], claim_ids: list[int]) -> list[tuple[int, int]]:
+        """The ``(term_id, claim_id)`` postings of ``claim_terms`` among these terms and claims."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            # PostgreSQL 15 reads every posting of the terms and filters them by claim (~35k rows
+            # for ~900 pairs, 3.6 ms at 1M claims); joined on the pairs, it looks each up in the
+            # primary key (2.4 ms, round trip included).
+            pairs = [(term_id, claim_id) for term_id in term_ids for claim_id in claim_ids]
+            return self._rows(
+                "SELECT t.term_id, t.claim_id FROM claim_terms AS t "
+                "JOIN unnest(?::int[], ?::int[]) AS p (term_id, claim_id) "
+                "ON t.term_id = p.term_id AND t.claim_id = p.claim_id",
+                [[term_id for term_id, _ in pairs], [claim_id for _, claim_id in pairs]],
+            )
+        return self._rows(
+            f"SELECT term_id, claim_id FROM claim_terms WHERE term_id IN ({_marks(term_ids)}) "
+            f"AND claim_id IN ({_marks(claim_ids)})",
+            [*term_ids, *claim_ids],
+        )
 
     def claim_tokens(self, claim_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """The tokens of the unmerged claims with these ids, in id order: a shortlist of ~150 is
