@@ -209,9 +209,8 @@ def _check_claims(session: Session, problems: Problems) -> None:
         _claims.c.id, _claims.c.key, _claims.c.status, _claims.c.merged_into_id, _claims.c.normalized,
         _claims.c.tokens, _claims.c.numbers, _claims.c.entities, _claims.c.antonym_text,
     ).order_by(_claims.c.id)
-    lowest, highest = session.execute(select(func.min(_claims.c.id), func.max(_claims.c.id))).one()
-    for low in range(lowest - 1, highest, CLAIM_CHECK_CLAIMS) if lowest is not None else ():
-        rows = session.execute(_in_range(claims, _claims.c.id, low, low + CLAIM_CHECK_CLAIMS)).all()
+    for low, high in _claim_id_ranges(session, CLAIM_CHECK_CLAIMS):
+        rows = session.execute(_in_range(claims, _claims.c.id, low, high)).all()
         # The facts of the range's mentioned, unmerged claims in two queries, not two a claim.
         facts = claims_facts(session, [r[0] for r in rows if r[3] is None and r[0] in with_mentions])
         for claim_id, key, status, merged_into, *normalized_columns in rows:
@@ -259,9 +258,7 @@ def _check_index(session: Session, problems: Problems) -> None:
         .group_by(_postings.c.claim_id)
     )
     claims = select(_claims.c.id, _claims.c.tokens, _claims.c.merged_into_id).order_by(_claims.c.id)
-    lowest, highest = session.execute(select(func.min(_claims.c.id), func.max(_claims.c.id))).one()
-    for low in range(lowest - 1, highest, INDEX_CHECK_CLAIMS) if lowest is not None else ():
-        high = low + INDEX_CHECK_CLAIMS
+    for low, high in _claim_id_ranges(session, INDEX_CHECK_CLAIMS):
         posted = dict(session.execute(_in_range(terms_of_claims, _postings.c.claim_id, low, high)).all())
         for claim_id, tokens, merged_into in session.execute(_in_range(claims, _claims.c.id, low, high)):
             joined = posted.get(claim_id)
@@ -312,6 +309,14 @@ def _check_posting_blocks(session: Session, problems: Problems) -> None:
                 names.get(term_id, f"#{term_id}"), blocks_of.get(term_id, []),
                 claims_of.get(term_id, np.empty(0, np.int64)), problems,
             )
+
+
+def _claim_id_ranges(session: Session, width: int) -> list[tuple[int, int]]:
+    """Ranges ``(low, high]`` of claim ids, ``width`` ids wide, covering every claim id."""
+    lowest, highest = session.execute(select(func.min(_claims.c.id), func.max(_claims.c.id))).one()
+    if lowest is None:
+        return []
+    return [(low, low + width) for low in range(lowest - 1, highest, width)]
 
 
 def _term_id_ranges(session: Session, chunk: int) -> list[tuple[int | None, int | None]]:
