@@ -9,6 +9,7 @@ About a third of the runs use ``--workers 2``, whose worker processes die too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -38,19 +39,27 @@ def corpus_paths(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clean_run(corpus_paths, tmp_path_factory):
-    """The signature of an uninterrupted `factdb add` of the corpus, and how long it took."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('clean') / 'clean.db'}"
+    """The signature of an uninterrupted `factdb add` of the corpus, how long it took, and when its
+    first source was committed (so start-up kills can be aimed before it on this machine)."""
+    path = tmp_path_factory.mktemp("clean") / "clean.db"
+    url = f"sqlite:///{path}"
     started = time.monotonic()
-    result = run_factdb("add", *corpus_paths, db=url)
+    process = start_factdb("add", *corpus_paths, db=url)
+    first_source = None
+    while process.poll() is None:
+        if first_source is None and _count_sources(path):
+            first_source = time.monotonic() - started
+        time.sleep(0.01)
     took = time.monotonic() - started
-    assert result.returncode == 0, result.stderr
+    _, stderr = process.communicate()
+    assert process.returncode == 0, stderr
     with open_store(url) as store:
-        return store_signature(store), took
+        return store_signature(store), took, first_source or took
 
 
 @pytest.mark.slow
 def test_kill_9_at_random_moments_leaves_a_whole_store_that_a_rerun_completes(db_url, tmp_path, corpus_paths, clean_run):
-    clean, clean_seconds = clean_run
+    clean, clean_seconds, first_source_seconds = clean_run
     rng = random.Random(f"kill-9-{db_url.split(':')[0]}")
     total = len(corpus_paths)
     trials: list[tuple[int, float, int, int]] = []  # (store, delay, sources before, sources after)
@@ -59,10 +68,13 @@ def test_kill_9_at_random_moments_leaves_a_whole_store_that_a_rerun_completes(db
             url = _fresh_store(db_url, tmp_path, store_number, stack)
             stored = 0
             for kill_number in range(8):
-                # The first kill may land in start-up and the first migration; later ones within
-                # the time the missing sources should take.
-                high = 1.5 if kill_number == 0 else STARTUP + (clean_seconds - STARTUP) * (1 - stored / total)
-                delay = rng.uniform(0.2 if kill_number == 0 else 0.6, max(high, 1.0))
+                # Every other store's first kill is aimed at start-up and the first migration, before
+                # the clean run's first commit; later ones within the time the missing sources take.
+                if kill_number == 0 and store_number % 2 == 0:
+                    delay = rng.uniform(0.2, max(0.3, 0.9 * first_source_seconds))
+                else:
+                    high = 1.5 if kill_number == 0 else STARTUP + (clean_seconds - STARTUP) * (1 - stored / total)
+                    delay = rng.uniform(0.2 if kill_number == 0 else 0.6, max(high, 1.0))
                 workers = ["--workers", "2"] if rng.random() < 0.3 else []
                 process = start_factdb("add", "--quiet", *workers, *corpus_paths, db=url)
                 time.sleep(delay)
@@ -101,7 +113,7 @@ def _fresh_store(db_url: str, tmp_path, number: int, stack: ExitStack) -> str:
 def test_a_worker_killed_mid_add_fails_the_run_instead_of_hanging_it(tmp_path, corpus_paths, clean_run):
     """The OOM killer takes one `--workers 2` process: the run ends (exit 1, one line per lost
     source), the store is whole, and the same add again finishes the job."""
-    clean, _ = clean_run
+    clean, _, _ = clean_run
     url = f"sqlite:///{tmp_path / 'workers.db'}"
     process = start_factdb("add", "--workers", "2", *corpus_paths, db=url)
     deadline = time.monotonic() + 60
@@ -129,8 +141,9 @@ def test_a_worker_killed_mid_add_fails_the_run_instead_of_hanging_it(tmp_path, c
 
 
 def _count_sources(path: Path) -> int:
+    """How many sources the SQLite store at ``path`` holds so far (0 before its schema exists)."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as connection:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)) as connection:
             return connection.execute("SELECT count(*) FROM sources").fetchone()[0]
     except sqlite3.Error:  # not created or not migrated yet
         return 0
