@@ -112,7 +112,8 @@ _ORG_HEADS = frozenset(
     command directorate bureau unit regime house opposition junta media outlet paper daily times post press
     tass reuters bbc cnn nbc pbs abc cbs afp ap yonhap kcna xinhua interfax ria broadcaster radio
     television station commission secretariat alliance front brigade militia corps taliban
-    houthis hezbollah hamas isis isil""".split()
+    houthis hezbollah hamas isis isil news insider international watch crescent borders frontières
+    airlines airways journal gazette herald tribune telegraph chronicle magazine jazeera arabiya""".split()
 )
 _COUNTRIES = frozenset(
     """iran iraq russia ukraine china india pakistan afghanistan syria turkey israel egypt germany france
@@ -130,8 +131,11 @@ _COUNTRY_NAMES = frozenset(
 )
 _KNOWN_ORGS = frozenset(
     """reuters bloomberg yonhap tass interfax xinhua kremlin pentagon taliban hamas hezbollah twitter
-    facebook google amnesty greenpeace unicef unesco who nato opec""".split()
+    facebook google amnesty greenpeace unicef unesco who nato opec interpol europol frontex fars irna isna
+    tasnim wafa bernama kyodo ansa efe dpa wikileaks wikinews wikipedia youtube instagram tiktok vatican
+    bundestag knesset duma gazprom rosneft boeing airbus""".split()
 )
+_KNOWN_ORG_NAMES = frozenset(["red cross", "scotland yard", "downing street", "save the children"])
 _INVERTIBLE = frozenset(
     """said says added adds wrote writes continued continues explained noted notes asked replied told warned insisted
     stated claimed claims reported recalled stressed observed remarked responded tweeted argued argues commented
@@ -822,7 +826,7 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
         return SpeakerKind.UNKNOWN  # "the grid operator": an unnamed body or person
     if any(w in _COUNTRIES for w in low) and not role:
         return SpeakerKind.ORGANISATION
-    if " ".join(low) in _COUNTRY_NAMES:
+    if " ".join(low) in _COUNTRY_NAMES or " ".join(low) in _KNOWN_ORG_NAMES:
         return SpeakerKind.ORGANISATION
     if any(w in _ORG_HEADS for w in low):
         return SpeakerKind.ORGANISATION
@@ -914,9 +918,9 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
         k = len(words)
         while k > 0 and (words[k - 1][:1].isupper() or low[k - 1] in _PARTICLES):
             k -= 1
-        if 0 < k < len(words) and "of" not in low[:k] and not any(
+        if 0 < k < len(words) and "of" not in low[:k] and low[k - 1] not in _PLACE_PREPOSITIONS and not any(
             low[j] in _ORG_HEADS or low[j] in _VAGUE_HEADS or low[j] in _COUNTRIES for j in range(k, len(words))
-        ):
+        ):  # not "hospital officials in Omsk": a place, not a name
             return _clean_name(" ".join(words[k:])), role_app or " ".join(words[:k])
     # possessive affiliation: "BBC's Jonathan Marcus"
     for i, w in enumerate(words[:-1]):
@@ -932,6 +936,9 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
     ) and not any(_norm(x) in _COUNTRIES for x in words[:of_idx]) and low[0] not in _VAGUE_HEADS:
         return _clean_name(" ".join(words[:of_idx])), role_app or " ".join(words[of_idx + 1:]) or None
     return _clean_name(" ".join(words)), role_app
+
+
+_PLACE_PREPOSITIONS = frozenset("in at from near outside inside across".split())
 
 
 def _clean_name(name: str) -> str:

@@ -637,10 +637,24 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
         return Speaker(name, None, SpeakerKind.PERSON)
     known = set(ctx.surnames.values()) | set(ctx.surnames)
     kind = speaker_kind(name, role, known)
-    if kind is SpeakerKind.PERSON and " " not in name and low.startswith("the ") and name[:1].isupper() and name not in known \
-            and name.lower() not in ROLE_WORDS:
-        kind = SpeakerKind.ORGANISATION  # "the Guardian", "the Church": a definite article before a single name
+    if kind is SpeakerKind.PERSON and _named_after_the(low, name, role, known):
+        kind = SpeakerKind.ORGANISATION  # "the Guardian", "the Red Cross": nobody's name follows "the"
     return Speaker(name, role, kind)
+
+
+def _named_after_the(low: str, name: str, role: str | None, known: set[str]) -> bool:
+    """Whether the speaker phrase ``low`` (lower case) is "the" and then exactly ``name``, in capitals:
+    an organisation or a place ("the Guardian", "the Red Cross", "the Vatican"), never a person."""
+    words = name.split()
+    return (
+        low.startswith("the ")
+        and low[4:].strip() == name.lower()
+        and not role
+        and name not in known
+        and words[0][:1].isupper()
+        and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words)
+        and not any(w.lower() in ROLE_WORDS for w in words)
+    )
 
 
 def extract_claims(document: Document, *, include_opinions: bool = False) -> Extraction:

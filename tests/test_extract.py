@@ -307,6 +307,17 @@ def test_speaker_name_is_separated_from_role_and_honorific(sentence, name, role)
         ("The Investigative Committee said it had opened a case.", "Investigative Committee", SpeakerKind.ORGANISATION),
         ("Officials said the road had reopened.", "Officials", SpeakerKind.UNKNOWN),
         ("Residents said the road had reopened.", "Residents", SpeakerKind.UNKNOWN),
+        # Nobody's name follows "the"; outlets and NGOs are named with words no person's name has.
+        ("The Red Cross said 40 people died in the flood.", "Red Cross", SpeakerKind.ORGANISATION),
+        ("The Supreme Council of Ukraine said it would meet.", "Supreme Council of Ukraine", SpeakerKind.ORGANISATION),
+        ("Business Insider reported that militias fired the rockets.", "Business Insider", SpeakerKind.ORGANISATION),
+        ("Al Jazeera reported that the wall would cost $3 billion.", "Al Jazeera", SpeakerKind.ORGANISATION),
+        ("Human Rights Watch said the prisoners were tortured.", "Human Rights Watch", SpeakerKind.ORGANISATION),
+        ("Amnesty International said 300 people were killed.", "Amnesty International", SpeakerKind.ORGANISATION),
+        ("Interpol said 30 suspects were arrested.", "Interpol", SpeakerKind.ORGANISATION),
+        ("Hospital officials in Omsk said no poison was found.", "Hospital officials in Omsk", SpeakerKind.UNKNOWN),
+        ("Ian Cross said the dam held.", "Ian Cross", SpeakerKind.PERSON),
+        ("The Reverend Jesse Jackson said the march would go ahead.", "Reverend Jesse Jackson", SpeakerKind.PERSON),
     ],
 )
 def test_organisations_and_vague_groups_speak_too(sentence, name, kind):
