@@ -824,8 +824,8 @@ def speaker_kind(name: str, role: str | None, known_people: frozenset[str] | set
         return SpeakerKind.PERSON if role else (SpeakerKind.PERSON if words[0][:1].isupper() else SpeakerKind.UNKNOWN)
     if not any(w[:1].isupper() for w in words):
         return SpeakerKind.UNKNOWN  # "the grid operator": an unnamed body or person
-    if any(w in _COUNTRIES for w in low) and not role:
-        return SpeakerKind.ORGANISATION
+    if any(w in _COUNTRIES for w in low) and not role and name not in known_people:
+        return SpeakerKind.ORGANISATION  # "Turkey's foreign ministry", but not "Valeska Paris" named earlier
     if " ".join(low) in _COUNTRY_NAMES or " ".join(low) in _KNOWN_ORG_NAMES:
         return SpeakerKind.ORGANISATION
     if any(w in _ORG_HEADS for w in low):

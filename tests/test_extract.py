@@ -809,3 +809,14 @@ def test_a_sentence_the_number_pre_check_passes_over_has_no_quantity():
         if not quantities._may_have_number(text, lower):
             found = [quantities._quantity_at(text, lower, m, years=True) for m in quantities._NUMBER.finditer(text)]
             assert found == [None] * len(found), text
+
+
+def test_a_person_whose_surname_is_a_city_stays_a_person():
+    """Once named as a person, "Lena Paris" is not taken for an organisation because Paris is a capital."""
+    text = (
+        "Lena Paris, a former nurse, has claimed that the clinic kept her for two years.\n\n"
+        "Lena Paris said the clinic had 40 beds.\n\n"
+        "\"The doors were locked at night,\" Lena Paris said."
+    )
+    claims = extract(text).claims
+    assert [(c.speaker, c.speaker_kind) for c in claims] == [("Lena Paris", SpeakerKind.PERSON)] * 3
