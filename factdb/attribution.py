@@ -69,6 +69,7 @@ _PASSIVE_BEFORE = re.compile(
 )
 _PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?(?:told|informed|briefed|quoted|cited)\s+by\s+")
 
+_LEADING_CONJUNCTIONS = frozenset("but and or so however meanwhile nonetheless nevertheless instead".split())
 _SKIP_BACK = frozenset(
     """also further later subsequently reportedly initially strongly then has have had previously earlier
     would will repeatedly publicly officially quickly since yet already again recently once now still
@@ -88,7 +89,8 @@ ROLE_WORDS = frozenset(
     vice-president vp counsel officer lord baron cardinal bishop archbishop rabbi imam cleric
     coordinator administrator commissioner councillor councilor congressman congresswoman lawmaker
     mp member expert economist scientist doctor nurse witness activist diplomat strategist
-    superintendent marshal major mayor-elect president-elect candidate justice mp""".split()
+    superintendent marshal major mayor-elect president-elect candidate justice mp coach trainer physician
+    surgeon coroner sheriff pathologist chairperson organiser organizer negotiator mediator pastor priest""".split()
 )
 _VAGUE_HEADS = frozenset(
     """officials official sources source reports report residents protesters critics witnesses experts
@@ -332,8 +334,9 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
         i -= 1
         if len(words) > 14:
             return None
-    while words and words[-1][0].lower() in _CONNECT - {"the"}:
-        words.pop()
+    while words and (words[-1][0].lower() in _CONNECT - {"the"} or (
+            len(words) > 1 and words[-1][0].lower() in _LEADING_CONJUNCTIONS)):
+        words.pop()  # "and", and "But" in "But officials said"
     if not words:
         return None
     words.reverse()
@@ -575,6 +578,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if words and words[0] == BLANK:
             continue
         pre = frame[:np_start]
+        if _COPULA_BEFORE.search(pre):
+            continue  # "Trump's was the only identity disclosed": a complement, not a speaker
         if _OBJECT_BEFORE.search(pre):
             subject = _clause_subject(pre) if _AGENT_BEFORE.search(pre) else None
             if subject is None or not _np_ok(subject[0], True):
@@ -654,6 +659,7 @@ _NEGATED_AUX = re.compile(
     r"\b(?:(?:did|does|do|has|have|had|would|will|could|can)(?:\s+not|n['\u2019]t)|never|not)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # what precedes a noun phrase that is an object or an agent, not a subject
+_COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s*$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
 _AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")
 # an aside between a speaker and the verb: "X, in remarks to Y, said", "X, who led A, B and C, said"

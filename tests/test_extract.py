@@ -820,3 +820,24 @@ def test_a_person_whose_surname_is_a_city_stays_a_person():
     )
     claims = extract(text).claims
     assert [(c.speaker, c.speaker_kind) for c in claims] == [("Lena Paris", SpeakerKind.PERSON)] * 3
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker, role, proposition",
+    [
+        ("According to the team's coach, Alireza Mehraban, the robot scored two points.",
+         "Alireza Mehraban", "team's coach", "The robot scored two points"),
+        ("But officials said the road was closed.", "officials", None, "The road was closed"),
+        ("However, officials said the road was closed.", "officials", None, "The road was closed"),
+        ("And Peskov said the plan was rejected.", "Peskov", None, "The plan was rejected"),
+    ],
+)
+def test_speaker_phrases_lose_conjunctions_and_keep_uncommon_titles(sentence, speaker, role, proposition):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_role, c.proposition) == (speaker, role, proposition)
+
+
+def test_a_noun_after_is_or_was_is_not_a_speaker():
+    """ "the only identity disclosed" completes "was": the outlet asserts the sentence."""
+    c = one("Among the 36 arrest warrants, Trump's was the only identity disclosed.")
+    assert c.speaker is None and c.speaker_kind is SpeakerKind.UNKNOWN
