@@ -99,7 +99,8 @@ _VAGUE_HEADS = frozenset(
     data footage video records rumours rumors organizers organisers associates allies supporters relatives family colleagues
     aides doctors memo memos memorandum email emails dossier assessment cable transcript message messages
     tweet tweets agencies services ministries governments groups organisations organizations companies departments
-    bodies institutions parties rebels militants insurgents troops soldiers fighters""".split()
+    bodies institutions parties rebels militants insurgents troops soldiers fighters opinion opinions summary
+    ruling rulings verdict judgment judgement filing filings indictment complaint lawsuit affidavit""".split()
 )
 _PERSON_NOUNS = frozenset(
     """protester resident witness student activist worker survivor soldier villager passenger eyewitness
@@ -601,7 +602,10 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             if "," in cut or ";" in cut or pre.rstrip().endswith(","):
                 continue
             # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")
-            whole = [w for w in frame[:vs].split() if w.lower() not in _SKIP_BACK]
+            head = frame[:vs]
+            if appositive and (aside := head.rfind(appositive)) > 0:
+                head = head[:aside].rstrip().rstrip(",")  # "The opinion of the Court, released on Wednesday,"
+            whole = [w for w in head.split() if w.lower() not in _SKIP_BACK]
             return Attribution(" ".join(whole), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         return Attribution(" ".join(words), appositive, verb, negative, (0, len(cut)), "trailing", ve, negated=negated is not None)
     colon = _COLON_BEFORE_QUOTATION.search(frame)

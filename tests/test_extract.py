@@ -841,3 +841,16 @@ def test_a_noun_after_is_or_was_is_not_a_speaker():
     """ "the only identity disclosed" completes "was": the outlet asserts the sentence."""
     c = one("Among the 36 arrest warrants, Trump's was the only identity disclosed.")
     assert c.speaker is None and c.speaker_kind is SpeakerKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ("The opinion of the Court, released on Wednesday, said the law was unconstitutional.", "opinion of the Court"),
+        ("The court's summary said the law was unconstitutional.", "court's summary"),
+        ("The indictment said the firm paid $130,000 to the actress.", "indictment"),
+    ],
+)
+def test_documents_speak_as_unknown_sources_without_their_asides(sentence, speaker):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_kind) == (speaker, SpeakerKind.UNKNOWN)
