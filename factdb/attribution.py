@@ -521,7 +521,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
                 end, words = _scan_forward(frame, ve, n)
                 if words and not (len(words) == 1 and words[0].lower() in ("the", "a", "an")) and _INVERTED_SPEAKER_END.match(frame[end:]):
                     app = _appositive_after(frame, end)
-                    return Attribution(" ".join(words), app, verb, negative, None, "inverted", ve, negated=negated is not None)
+                    return Attribution(" ".join(_without_venue(words)), app, verb, negative, None, "inverted", ve,
+                                       negated=negated is not None)
         if verb in _PARTICIPLES:
             pw = before.split()[-1] if before.split() else ""
             issued = _ISSUED.search(before)
@@ -663,6 +664,14 @@ _NEGATED_AUX = re.compile(
     r"\b(?:(?:did|does|do|has|have|had|would|will|could|can)(?:\s+not|n['\u2019]t)|never|not)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # what precedes a noun phrase that is an object or an agent, not a subject
+def _without_venue(words: list[str]) -> list[str]:
+    """A speaker phrase without the place or medium after a name: "Joshua Wong on Twitter" -> "Joshua Wong"."""
+    for i in range(2, len(words) - 1):
+        if words[i] in ("on", "in", "via") and all(w[:1].isupper() and _norm(w) not in ROLE_WORDS for w in words[i - 2:i]):
+            return words[:i]
+    return words
+
+
 _COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s*$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
 _AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")
@@ -910,6 +919,10 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
                     count += 1
                 if count == 2 and name_start - 1 > last_role and low[name_start - 1] not in _PARTICLES:
                     break
+            before_name = [w for w in low[last_role + 1:name_start] if w != "the"]
+            if before_name and before_name[-1] in _PLACE_PREPOSITIONS:
+                # "head of police in Kabul": an unnamed office holder, and where
+                return _clean_name(" ".join(words)), role_app
             name_words = words[name_start:]
             role_words = words[:name_start]
         else:

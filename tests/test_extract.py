@@ -854,3 +854,17 @@ def test_a_noun_after_is_or_was_is_not_a_speaker():
 def test_documents_speak_as_unknown_sources_without_their_asides(sentence, speaker):
     c = one(sentence)
     assert (c.speaker, c.speaker_kind) == (speaker, SpeakerKind.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker, role",
+    [
+        ('"We will keep marching," wrote student protester Joshua Wong on Twitter.', "Joshua Wong", "student protester"),
+        ('"The plan was rejected," said Kremlin spokesman Dmitry Peskov on Twitter.', "Dmitry Peskov", "Kremlin spokesman"),
+        ('"The road is closed," said Ali Khan in Kabul.', "Ali Khan", None),
+        ("The head of police in Kabul said the road was closed.", "head of police in Kabul", None),
+    ],
+)
+def test_a_place_or_medium_after_the_speaker_is_not_the_speaker(sentence, speaker, role):
+    c = one(sentence)
+    assert (c.speaker, c.speaker_role, c.speaker_kind) == (speaker, role, SpeakerKind.PERSON)
