@@ -90,7 +90,8 @@ ROLE_WORDS = frozenset(
     coordinator administrator commissioner councillor councilor congressman congresswoman lawmaker
     mp member expert economist scientist doctor nurse witness activist diplomat strategist
     superintendent marshal major mayor-elect president-elect candidate justice mp coach trainer physician
-    surgeon coroner sheriff pathologist chairperson organiser organizer negotiator mediator pastor priest""".split()
+    surgeon coroner sheriff pathologist chairperson organiser organizer negotiator mediator pastor priest
+    reverend rev rev. duke duchess earl countess viscount marquess ayatollah sultan lama""".split()
 )
 _VAGUE_HEADS = frozenset(
     """officials official sources source reports report residents protesters critics witnesses experts
@@ -116,7 +117,8 @@ _ORG_HEADS = frozenset(
     tass reuters bbc cnn nbc pbs abc cbs afp ap yonhap kcna xinhua interfax ria broadcaster radio
     television station commission secretariat alliance front brigade militia corps taliban
     houthis hezbollah hamas isis isil news insider international watch crescent borders frontières
-    airlines airways journal gazette herald tribune telegraph chronicle magazine jazeera arabiya""".split()
+    airlines airways journal gazette herald tribune telegraph chronicle magazine jazeera arabiya
+    inspectorate regulator watchdog tribunal observatory consortium firm utility""".split()
 )
 _COUNTRIES = frozenset(
     """iran iraq russia ukraine china india pakistan afghanistan syria turkey israel egypt germany france
@@ -920,7 +922,8 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
                 if count == 2 and name_start - 1 > last_role and low[name_start - 1] not in _PARTICLES:
                     break
             before_name = [w for w in low[last_role + 1:name_start] if w != "the"]
-            if before_name and before_name[-1] in _PLACE_PREPOSITIONS:
+            if name_start <= last_role + 2 or (before_name and before_name[-1] in _PLACE_PREPOSITIONS):
+                # "Duke of Sussex", "Secretary of State": the title alone, its "of" phrase no name;
                 # "head of police in Kabul": an unnamed office holder, and where
                 return _clean_name(" ".join(words)), role_app
             name_words = words[name_start:]

@@ -650,7 +650,7 @@ def _named_after_the(low: str, name: str, role: str | None, known: set[str]) -> 
         low.startswith("the ")
         and low[4:].strip() == name.lower()
         and not role
-        and name not in known
+        and (len(words) > 1 or name not in known)  # a surname may follow "the" in a headline style
         and words[0][:1].isupper()
         and all(w[:1].isupper() or w in ("of", "for", "and", "the") for w in words)
         and not any(w.lower() in ROLE_WORDS for w in words)
@@ -935,10 +935,23 @@ def _candidate(
         pm = _PRONOUN_SUBJECT.match(content)
         pronoun = pm.group(1).lower() if pm else ""
         if pm and (speaker.kind is SpeakerKind.PERSON if pronoun in ("he", "she") else
-                   speaker.kind is SpeakerKind.ORGANISATION if pronoun == "it" else speaker.kind is not SpeakerKind.PERSON):
-            written = own.speaker_text.replace(BLANK, "").replace("( ", "(").replace(" )", ")").strip()
-            subject = written if written.lower() not in ("he", "she", "it", "they") and speaker.kind is not SpeakerKind.PERSON else speaker.name
-            content = subject + content[pm.end(1):]
+                   speaker.kind is SpeakerKind.ORGANISATION if pronoun == "it" else speaker.kind is not SpeakerKind.PERSON) \
+                and _gender_agrees(pronoun, speaker, ctx):
+            content = _speaker_as_subject(own, speaker) + content[pm.end(1):]
+    if speaker is not None and own is not None and own.structure in ("subject", "participle"):
+        # not "Its wind speeds reached 185 mph, according to the hurricane center": there "its" is the storm's
+        pm = _POSSESSIVE_START.match(content)
+        pronoun = pm.group(1).lower() if pm else ""
+        owner = _speaker_as_subject(own, speaker) if pm else ""
+        if pm and not _PREPOSITION_INSIDE.search(owner) and (
+            # "his"/"her" only for a person whose gender the article showed ("Mr", "spokeswoman", "she said")
+            (pronoun in ("his", "her") and speaker.kind is SpeakerKind.PERSON and speaker.name in ctx.genders
+             and _gender_agrees(pronoun, speaker, ctx))
+            or (pronoun == "its" and speaker.kind is SpeakerKind.ORGANISATION)
+            or (pronoun == "their" and speaker.kind is not SpeakerKind.PERSON and owner.endswith("s"))
+        ):
+            # "The company says its engineers found ..." -> "The company's engineers found ..."
+            content = owner + ("'" if owner.endswith("s") else "'s") + content[pm.end(1):]
     if own is not None and own.negative and speaker is not None:
         gm = _GERUND_START.match(content)
         if gm:  # "Moscow denied targeting civilians" -> "Moscow targeted civilians"
@@ -981,6 +994,26 @@ def _candidate(
         entities=entities,
         is_opinion=is_opinion,
     )
+
+
+_PREPOSITION_INSIDE = re.compile(r"\s(?:of|in|at|from|for|on|with)\s", re.IGNORECASE)
+_POSSESSIVE_START = re.compile(r"^(his|her|its|their)\s+(?=[a-z])", re.IGNORECASE)
+
+
+def _gender_agrees(pronoun: str, speaker: Speaker, ctx: _Context) -> bool:
+    """False when ``pronoun`` is "he"/"his" or "she"/"her" and the speaker is known to be of the other gender."""
+    wanted = {"he": "m", "his": "m", "she": "f", "her": "f"}.get(pronoun)
+    known = ctx.genders.get(speaker.name)
+    return wanted is None or known is None or known == wanted
+
+
+def _speaker_as_subject(own: Attribution, speaker: Speaker) -> str:
+    """The speaker as the subject of their own reported clause: a person by name, anyone else as
+    written ("the ministry", "Officials")."""
+    written = own.speaker_text.replace(BLANK, "").replace("( ", "(").replace(" )", ")").strip()
+    if written.lower() in ("he", "she", "it", "they") or speaker.kind is SpeakerKind.PERSON:
+        return speaker.name
+    return written
 
 
 _TOLL_VERBS = frozenset("placed places put puts estimated estimates".split())
