@@ -118,7 +118,9 @@ _ORG_HEADS = frozenset(
     television station commission secretariat alliance front brigade militia corps taliban
     houthis hezbollah hamas isis isil news insider international watch crescent borders frontières
     airlines airways journal gazette herald tribune telegraph chronicle magazine jazeera arabiya
-    inspectorate regulator watchdog tribunal observatory consortium firm utility""".split()
+    inspectorate regulator watchdog tribunal observatory consortium firm utility hydro energy electric
+    motors industries holdings pharma pharmaceuticals telecom mining petroleum steel shipping logistics
+    railways technologies systems labs software capital partners ventures studios chemicals construction""".split()
 )
 _COUNTRIES = frozenset(
     """iran iraq russia ukraine china india pakistan afghanistan syria turkey israel egypt germany france
@@ -331,6 +333,15 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
         ):
+            if not words and tok.isalpha() and _det_before(toks, i) and not _modifier_ok(toks[i - 1][0].lower()):
+                # "the regional education office said": the head's own modifiers, back to the determiner
+                while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
+                    words.append((toks[i][0], toks[i][1]))
+                    i -= 1
+                if i >= 0:
+                    words.append((toks[i][0], toks[i][1]))
+                    i -= 1
+                break
             words.append((tok, ts))
         else:
             break
@@ -366,6 +377,8 @@ def _modifier_ok(low: str) -> bool:
     return low in _MODIFIERS or low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or low in _PERSON_NOUNS
 
 
+# up to three lower-case words, the last an organisation, group or office noun ("finance committee")
+_LOWER_WORDS_THEN_HEAD = re.compile(r"(?:[a-z]+\s+){0,2}(?:" + "|".join(sorted(_ORG_HEADS | _VAGUE_HEADS | ROLE_WORDS)).replace(".", r"\.") + r")\b")
 _VERBAL_ENDING = re.compile(r"(?:ed|ing|ly)$")
 _LOWER_WORDS_THEN_CAPITAL = re.compile(r"(?:\s+[a-z]+){0,2}\s+[A-Z]")
 _PHRASE_END = re.compile(r"\s*(?:$|[,;.:!?\u2592])")
@@ -404,6 +417,9 @@ def _scan_forward(frame: str, start: int, limit: int) -> tuple[int, list[str]]:
             break  # "Rathbun the Scientology property": a name does not take an article after it
         elif depth == 0 and words and tok.islower() and tok.endswith(("'s", "\u2019s")) and tok[:-2].isalpha():
             pass  # "the Afghan team's coach"
+        elif depth == 0 and words and words[-1].endswith(("'s", "\u2019s")) and tok.isalpha() and tok.islower() \
+                and low not in _STOP_NOUN_RUN and _LOWER_WORDS_THEN_HEAD.match(frame[ts:ts + 40]):
+            pass  # "the council's finance committee": the possessed noun's modifiers
         elif depth == 0 and not (
             tok[:1].isupper() or low in _PARTICLES or low.startswith("al-") or low in _CONNECT
             or low in _DETERMINERS or (tok.isalpha() and _modifier_ok(low))
@@ -466,6 +482,13 @@ _AND_OR_BUT_BEFORE = re.compile(r"\b(?:and|but)\s*$")
 _RELATIVE_PRONOUN_BEFORE = re.compile(r"\b(?:which|whom|who|whose)\s*$")
 _PREPOSITION_WHICH_BEFORE = re.compile(r"\b(?:by|in|under|through)\s+which\s*$")
 _TIME_OR_VENUE = re.compile(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b")
+# what may follow the verb of a trailing frame: whom it was told to, and where or when
+# ("..., Kellan told reporters in Dunrask.", "..., the minister said at a news conference in Kyiv.")
+_ONLY_OBJECT_AND_VENUE = re.compile(
+    r"(?!.*\b(?:that|was|were|is|are|had|has|have|will|would|could|did)\b)"
+    r"(?:\s+(?:reporters|journalists|lawmakers|parliament|the\s+[\w-]+(?:\s+[\w-]+)?|[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*))?"
+    r"(?:\s+(?:in|at|on|during|after|before|via|from)\s+[^,;:\u2592]{1,50}?)?\s*[.!]?\s*$"
+)
 _QUOTATION_FOLLOWS = re.compile(r"\s*[,:]?\s*\u2592")
 _SUBORDINATOR_BEFORE = re.compile(r"\b(?:that|as|and|but|while|because|after|when)\s*$")
 _COLON_BEFORE_QUOTATION = re.compile(r":\s*\u2592")
@@ -493,6 +516,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             continue
         if verb in _QUOTE_ONLY and BLANK not in frame and not _THAT_OR_COLON_AFTER.match(frame[ve:]):
             continue  # "spoke on the phone", "violence continued": events unless they frame a quotation
+        if _AGENT_AFTER.match(frame[ve:]):
+            continue  # "the toll announced by the governor's office": a passive participle
         if verb in ("accused", "accuses") and _OF_AFTER.match(frame[ve:]):
             continue  # "people accused of crimes": a participle, not an accusation
         if verb in ("called", "calls") and not any(w[:1].isupper() for w in before.split()[-4:]) and not _SPEAKER_BEFORE_CALLED.search(before):
@@ -594,8 +619,9 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if _RELATIVE_PRONOUN_BEFORE.search(pre) or _PREPOSITION_WHICH_BEFORE.search(pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
         rest_words = _TIME_OR_VENUE.sub("", frame[ve:]).split()
-        trailing = pre.rstrip().endswith(",") and len([w for w in rest_words if w.strip(".,;:!?")]) < 2 and len(pre.split()) >= 4 \
-            and not _QUOTATION_FOLLOWS.match(frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
+        trailing = pre.rstrip().endswith(",") and len(pre.split()) >= 4 and (
+            len([w for w in rest_words if w.strip(".,;:!?")]) < 2 or _ONLY_OBJECT_AND_VENUE.match(frame[ve:])
+        ) and not _QUOTATION_FOLLOWS.match(frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
         if not trailing and (_is_intro(pre) or _SUBORDINATOR_BEFORE.search(pre)):
             return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         cut = pre.rstrip()
@@ -674,6 +700,7 @@ def _without_venue(words: list[str]) -> list[str]:
     return words
 
 
+_AGENT_AFTER = re.compile(r"\s+by\s+(?:the|a|an|its|his|her|their|[A-Z])")
 _COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s*$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
 _AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")

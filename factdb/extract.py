@@ -1074,7 +1074,9 @@ _TOLD_OBJECT = re.compile(
 _LEADING_TIME_OR_THAT = re.compile(
     r"^\s*,?\s*(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?"
     r"|yesterday(?:\s+(?:night|morning|evening|afternoon))?|today|last\s+\w+|on\s+Twitter|in\s+a\s+statement"
-    r"|in\s+an\s+interview|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?"
+    r"|in\s+an\s+interview|by\s+(?:tele)?phone|by\s+e-?mail|in\s+a\s+(?:tele)?phone\s+(?:call|interview)|on\s+(?:television|TV|radio)"
+    r"|(?:in|at)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?=\s*,?\s*(?:on\s+\w+day\s*,?\s*)?that\b)"
+    r"|earlier|later|that|subsequently|also|then|further|repeatedly|strongly)\b\s*,?"
 )
 _LEADING_COMMA_OR_COLON = re.compile(r"^\s*[,:]\s*")
 _INTRO_BEFORE_QUOTE = re.compile(r"^[^\"\u201c:,]{0,60}[:,]\s*(?=[\"\u201c])")

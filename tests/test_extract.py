@@ -894,3 +894,28 @@ def test_a_place_or_medium_after_the_speaker_is_not_the_speaker(sentence, speake
 def test_a_possessive_in_reported_speech_is_the_speakers(text, proposition):
     """ "The company says its engineers found ...": the claim names whose engineers."""
     assert one(text).proposition == proposition
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker, proposition",
+    [
+        ("At least 38 people were killed when the dam gave way, Kellan told reporters in Dunrask.",
+         "Kellan", "At least 38 people were killed when the dam gave way"),
+        ("The plan was rejected on Monday, the minister said at a news conference in Kyiv.",
+         "minister", "The plan was rejected on Monday"),
+        ("Families who lost a relative will receive an extra payment, according to the council\u2019s finance committee.",
+         "council's finance committee", "Families who lost a relative will receive an extra payment"),
+        ("Schools are expected to reopen on Thursday, the regional education office said.",
+         "regional education office", "Schools are expected to reopen on Thursday"),
+        ("Peskov said by phone that the plan was rejected.", "Peskov", "The plan was rejected"),
+        ("The minister said in Kyiv on Monday that the plan was rejected.", "minister", "The plan was rejected"),
+        # a reduced passive is no reporting frame: the outlet compares the figures
+        ("The figure is far higher than the toll announced by the governor's office on Saturday.",
+         None, "The figure is far higher than the toll announced by the governor's office on Saturday"),
+        ("Corvath Hydro said in a statement that it was cooperating fully with the investigation.",
+         "Corvath Hydro", "Corvath Hydro was cooperating fully with the investigation"),
+    ],
+)
+def test_the_speaker_phrase_ends_where_the_claim_begins(sentence, speaker, proposition):
+    c = one(sentence)
+    assert (c.speaker, c.proposition) == (speaker, proposition)
