@@ -482,12 +482,17 @@ _AND_OR_BUT_BEFORE = re.compile(r"\b(?:and|but)\s*$")
 _RELATIVE_PRONOUN_BEFORE = re.compile(r"\b(?:which|whom|who|whose)\s*$")
 _PREPOSITION_WHICH_BEFORE = re.compile(r"\b(?:by|in|under|through)\s+which\s*$")
 _TIME_OR_VENUE = re.compile(r"\b(?:on\s+\w+day|yesterday|today|in a statement|on Twitter)\b")
-# what may follow the verb of a trailing frame: whom it was told to, and where or when
-# ("..., Kellan told reporters in Dunrask.", "..., the minister said at a news conference in Kyiv.")
-_ONLY_OBJECT_AND_VENUE = re.compile(
-    r"(?!.*\b(?:that|was|were|is|are|had|has|have|will|would|could|did)\b)"
-    r"(?:\s+(?:reporters|journalists|lawmakers|parliament|the\s+[\w-]+(?:\s+[\w-]+)?|[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*))?"
+# what may follow the verb of a trailing frame: where or when ("..., the minister said at a news
+# conference in Kyiv."), and after "told" whom ("..., Kellan told reporters in Dunrask.")
+_VENUE_TO_END = (
     r"(?:\s+(?:in|at|on|during|after|before|via|from)\s+[^,;:\u2592]{1,50}?)?\s*[.!]?\s*$"
+)
+_NO_CLAUSE = r"(?!.*\b(?:that|was|were|is|are|had|has|have|will|would|could|did)\b)"
+_ONLY_VENUE = re.compile(_NO_CLAUSE + _VENUE_TO_END)
+_ONLY_OBJECT_AND_VENUE = re.compile(
+    _NO_CLAUSE
+    + r"(?:\s+(?:reporters|journalists|lawmakers|parliament|the\s+[\w-]+(?:\s+[\w-]+)?|[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*))?"
+    + _VENUE_TO_END
 )
 _QUOTATION_FOLLOWS = re.compile(r"\s*[,:]?\s*\u2592")
 _SUBORDINATOR_BEFORE = re.compile(r"\b(?:that|as|and|but|while|because|after|when)\s*$")
@@ -620,7 +625,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
         rest_words = _TIME_OR_VENUE.sub("", frame[ve:]).split()
         trailing = pre.rstrip().endswith(",") and len(pre.split()) >= 4 and (
-            len([w for w in rest_words if w.strip(".,;:!?")]) < 2 or _ONLY_OBJECT_AND_VENUE.match(frame[ve:])
+            len([w for w in rest_words if w.strip(".,;:!?")]) < 2
+            or (_ONLY_OBJECT_AND_VENUE if verb in ("told", "tells") else _ONLY_VENUE).match(frame[ve:])
         ) and not _QUOTATION_FOLLOWS.match(frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
         if not trailing and (_is_intro(pre) or _SUBORDINATOR_BEFORE.search(pre)):
             return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)

@@ -919,3 +919,9 @@ def test_a_possessive_in_reported_speech_is_the_speakers(text, proposition):
 def test_the_speaker_phrase_ends_where_the_claim_begins(sentence, speaker, proposition):
     c = one(sentence)
     assert (c.speaker, c.proposition) == (speaker, proposition)
+
+
+def test_an_event_verb_with_an_object_after_a_comma_frame_keeps_its_claim():
+    """ "confirmed the plan" is an event, not a trailing "..., X said": the claim stays whole."""
+    c = one("According to the agency, the council confirmed the new plan.")
+    assert c.proposition.endswith("the council confirmed the new plan")
