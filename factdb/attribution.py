@@ -950,7 +950,7 @@ def split_name_role(np: str, appositive: str | None = None) -> tuple[str, str | 
             count = 0
             while name_start - 1 > last_role + 1 and (words[name_start - 1][:1].isupper() or low[name_start - 1] in _PARTICLES) and count < 3:
                 name_start -= 1
-                if low[name_start] not in _PARTICLES:
+                if words[name_start] not in _PARTICLES:  # "bin", "van"; but "Ben Wallace" is a first name
                     count += 1
                 if count == 2 and name_start - 1 > last_role and low[name_start - 1] not in _PARTICLES:
                     break

@@ -288,6 +288,8 @@ def test_surname_is_resolved_to_the_full_name_given_earlier():
         ("President Vladimir Putin said the talks were over.", "Vladimir Putin", "President"),
         ("Emergencies Minister Yevgeny Zinichev said the talks were over.", "Yevgeny Zinichev", "Emergencies Minister"),
         ("US Secretary of State Joan Park said the talks were over.", "Joan Park", "US Secretary of State"),
+        ("Minister of Defence Ben Wallace said the talks were over.", "Ben Wallace", "Minister of Defence"),
+        ("Chief of Staff Ali bin Hassan said the talks were over.", "Ali bin Hassan", "Chief of Staff"),
         ("Ivan Petrov, a spokesman for the port authority, said the talks were over.", "Ivan Petrov",
          "spokesman for the port authority"),
     ],
