@@ -14,7 +14,9 @@ What it writes, and how it stays equal to the product:
 - ``sources``: articles of 20 claims each (the claims' texts joined) with the product's
   ``content_hash`` and SimHash ``fingerprint``, one every 30 minutes from 2016 on, each its own
   story; each also mentions two earlier claims, a quarter of them denied (the negated text),
-  so claims have several mentions and polarity contradictions arise;
+  so claims have several mentions and polarity contradictions arise; ``claims_extracted`` is the
+  source's mention count (its generated text is not what extraction would read claim for claim,
+  so ``db verify`` checks these sources against the count, as it does sources added by ingest);
 - ``speakers`` / ``speaker_aliases``: a speaker on 60% of mentions, aliases as
   ``resolve_speaker`` makes them (the full key, and the surname when no one has it yet);
 - ``mentions``, ``claim_status_events`` and ``claims.status``: status events computed by the
@@ -138,6 +140,7 @@ def plan(corpus: Corpus, *, seed: int = 6, processes: int = 2) -> Plan:
                 "url": f"https://bench.example/{source_id}", "outlet": OUTLETS[s % len(OUTLETS)],
                 "title": f"Bench article {source_id}", "author": None, "language": "en",
                 "published_at": published, "added_at": added, "fingerprint": 0, "story_id": source_id,
+                "claims_extracted": len(rows),
             }
         )  # fmt: skip
         out.mentions.append(rows)

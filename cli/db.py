@@ -87,11 +87,13 @@ def check(ctx: typer.Context) -> None:
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    quick: bool = typer.Option(False, "--quick", help="Skip re-extracting every source (the slowest check)."),
+    quick: bool = typer.Option(
+        False, "--quick", help="Skip re-extracting the sources added before their claim count was stored (slow)."
+    ),
 ) -> None:
     """Check the store's integrity; print each problem and exit 1 when there is any.
 
-    Every source fully present with its mentions (its text re-extracted gives as many claims),
+    Every source fully present with its mentions (as many as extraction gave claims when it was added),
     every mention's claim and offsets right, one claim per proposition, each claim's status equal
     to what its facts give, and the retrieval index in step with the claims.
 

@@ -180,8 +180,10 @@ def _store_source(
     if existing is not None:
         return SourceOutcome(source_id=existing, duplicate=True)
 
-    source_id = writes.insert_source(session, document, digest=digest, fingerprint=signature, now=now)
     items = list(prepared)
+    source_id = writes.insert_source(
+        session, document, digest=digest, fingerprint=signature, claims=len(items), now=now
+    )
     index = StoreIndex(session)
     claim_ids, matches, new = _find_or_create_claims(session, index, items, now)
     candidates = [item.candidate for item in items]

@@ -44,6 +44,15 @@ DAMAGE = {
          "DELETE FROM claim_relations WHERE mention_id = (SELECT max(id) FROM mentions WHERE source_id = 2)"
          " OR related_mention_id = (SELECT max(id) FROM mentions WHERE source_id = 2)",
          "DELETE FROM mentions WHERE id = (SELECT max(id) FROM mentions WHERE source_id = 2)"],
+        r"source 2: \d+ mentions, but \d+ claims were extracted when it was added",
+    ),
+    # added before migration 0005 stored the count: checked by extracting its text again
+    "half-written source without a stored count": (
+        ["UPDATE sources SET claims_extracted = NULL WHERE id = 2",
+         "DELETE FROM claim_status_events WHERE mention_id = (SELECT max(id) FROM mentions WHERE source_id = 2)",
+         "DELETE FROM claim_relations WHERE mention_id = (SELECT max(id) FROM mentions WHERE source_id = 2)"
+         " OR related_mention_id = (SELECT max(id) FROM mentions WHERE source_id = 2)",
+         "DELETE FROM mentions WHERE id = (SELECT max(id) FROM mentions WHERE source_id = 2)"],
         r"source 2: \d+ mentions, but its text yields",
     ),
     "text changed": (["UPDATE sources SET text = replace(text, 'the', 'teh') WHERE id = 3"], r"source 3: content_hash"),
@@ -285,3 +294,16 @@ def test_every_claim_is_checked_once_whatever_the_range(full, monkeypatch, chunk
     )
     found = [p for p in problems if "status retracted but its facts give" in p]
     assert [int(re.search(r"claim (\d+)", p).group(1)) for p in found] == damaged, problems
+
+
+def test_a_newer_extractor_does_not_make_older_sources_look_half_written(full, monkeypatch):
+    """Sources are checked against the claim count stored when they were added, not against what
+    the installed extractor reads in their text now (which may find one claim more)."""
+    import factdb.ingest
+
+    real_prepare = factdb.ingest.prepare
+    monkeypatch.setattr(factdb.ingest, "prepare", lambda document, **kw: [*real_prepare(document, **kw), None])
+    assert verify_store(full) == []
+    _damage(full, "UPDATE sources SET claims_extracted = NULL WHERE id = 2")
+    assert any(line.startswith("source 2: ") and "its text yields" in line for line in verify_store(full))
+    assert verify_store(full, reextract=False) == []

@@ -100,6 +100,9 @@ class Source(Base):
     fingerprint: Mapped[int] = mapped_column(BigInteger)
     # The first stored source of the same wire story (itself when it is the first).
     story_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    # How many claims extraction gave when the source was added: its mentions, all or none.
+    # NULL for sources added before migration 0005 (db verify re-extracts those).
+    claims_extracted: Mapped[int | None] = mapped_column(Integer)
 
 
 class Speaker(Base):

@@ -74,8 +74,11 @@ def find_source_by_hash(session: Session, digest: str) -> int | None:
     return session.execute(select(_sources.c.id).where(_sources.c.content_hash == digest)).scalar()
 
 
-def insert_source(session: Session, document: Document, *, digest: str, fingerprint: int, now: datetime) -> int:
-    """Store a source's text and metadata; return its id."""
+def insert_source(
+    session: Session, document: Document, *, digest: str, fingerprint: int, claims: int, now: datetime
+) -> int:
+    """Store a source's text and metadata, and how many ``claims`` extraction gave (the mentions
+    the caller writes in the same transaction); return its id."""
     meta = document.meta
     return session.execute(
         insert(_sources)
@@ -90,6 +93,7 @@ def insert_source(session: Session, document: Document, *, digest: str, fingerpr
             published_at=meta.published_at,
             added_at=now,
             fingerprint=fingerprint,
+            claims_extracted=claims,
         )
         .returning(_sources.c.id)
     ).scalar_one()
