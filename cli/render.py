@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import typer
@@ -92,8 +92,16 @@ def emit_rows(rows: Sequence[Mapping[str, object]], columns: Sequence[str], fmt:
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(_table_cell(row.get(c)) for c in columns))
         stdout_console().print(table)
+
+
+def _table_cell(value: object) -> str:
+    """A cell for a terminal table: times to the minute, in UTC ("2026-03-14 09:30"), so the
+    propositions keep the width; JSON and CSV keep the full ISO 8601 time."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+    return _cell(value)
 
 
 def _cell(value: object) -> str:

@@ -19,8 +19,8 @@ runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run(db_url: str, *args: str, input: str | None = None, ok: bool = True):
-    result = runner.invoke(app, ["--db", db_url, *args], input=input)
+def run(db_url: str, *args: str, input: str | None = None, ok: bool = True, env: dict | None = None):
+    result = runner.invoke(app, ["--db", db_url, *args], input=input, env=env)
     if ok:
         assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
     return result
@@ -76,6 +76,15 @@ def test_claims_in_every_format(loaded, fmt):
         assert len(list(csv.reader(io.StringIO(out)))) == 6
     else:
         assert "proposition" in out
+
+
+def test_tables_give_times_to_the_minute_and_json_the_full_time(loaded):
+    """A table keeps its width for the propositions; JSON and CSV keep the exact ISO 8601 time."""
+    published = json.loads(run(loaded, "sources", "--format", "json", "-n", "1").stdout)[0]["published"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", published)
+    minute = published[:16].replace("T", " ")
+    table = run(loaded, "sources", "-n", "1", env={"COLUMNS": "200"}).stdout
+    assert minute in table and published not in table and published[:19] not in table
 
 
 def test_claims_filters(loaded):
