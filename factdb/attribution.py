@@ -321,8 +321,12 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             words.append((tok, ts))
             i -= 1
             break
-        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and not _modifier_ok(low) and _det_before(toks, i):
-            # "the auditor said", "the grid operator said": a determiner and up to three nouns
+        elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and _det_before(toks, i) and (
+            not _modifier_ok(low)
+            or (low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS) and not _modifier_ok(toks[i - 1][0].lower())
+        ):
+            # "the auditor said", "the grid operator said", "the regional education office said": a
+            # determiner and up to three nouns
             while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
                 words.append((toks[i][0], toks[i][1]))
                 i -= 1
@@ -333,15 +337,6 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
         ):
-            if not words and tok.isalpha() and _det_before(toks, i) and not _modifier_ok(toks[i - 1][0].lower()):
-                # "the regional education office said": the head's own modifiers, back to the determiner
-                while i >= 0 and toks[i][0].lower() not in _DETERMINERS and not toks[i][0].endswith(("'s", "\u2019s")):
-                    words.append((toks[i][0], toks[i][1]))
-                    i -= 1
-                if i >= 0:
-                    words.append((toks[i][0], toks[i][1]))
-                    i -= 1
-                break
             words.append((tok, ts))
         else:
             break
