@@ -313,7 +313,7 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             words.append((tok, ts))
         elif low in _DETERMINERS and not (low == "the" and i > 0 and toks[i - 1][0].lower() in ("of", "and", "for", "to", "within", "from")):
             words.append((tok, ts))
-            i -= 1
+            i = _article_before(toks, i - 1, words)
             break
         elif low in _CONNECT and words:
             words.append((tok, ts))
@@ -323,7 +323,7 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             break
         elif not words and tok.isalpha() and tok.islower() and low not in _NOT_HEADS and _det_before(toks, i) and (
             not _modifier_ok(low)
-            or (low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS) and not _modifier_ok(toks[i - 1][0].lower())
+            or _is_head(low) and not _modifier_ok(toks[i - 1][0].lower())
         ):
             # "the auditor said", "the grid operator said", "the regional education office said": a
             # determiner and up to three nouns
@@ -332,12 +332,12 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
                 i -= 1
             if i >= 0:
                 words.append((toks[i][0], toks[i][1]))
-                i -= 1
+                i = _article_before(toks, i - 1, words)
             break
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
-            low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or (words and _modifier_ok(low))
+            _is_head(low) or (words and (_modifier_ok(low) or low.endswith(("'s", "\u2019s"))))
         ):
-            words.append((tok, ts))
+            words.append((tok, ts))  # "the chief engineer", "the company's press office"
         else:
             break
         i -= 1
@@ -366,6 +366,23 @@ _MODIFIERS = frozenset(
     southern central public official hospital ministry agency internal leaked british american russian
     military's army's""".split()
 )
+
+
+def _article_before(toks: list[tuple[str, int, int]], i: int, words: list[tuple[str, int]]) -> int:
+    """After a number or quantifier taken as a phrase's determiner, the article before it too ("the
+    two witnesses", "its several offices"); returns the index of the token before the phrase."""
+    if i >= 0 and words[-1][0].lower() not in ("the", "a", "an") and toks[i][0].lower() in _ARTICLES_BEFORE_NUMBER:
+        words.append((toks[i][0], toks[i][1]))
+        i -= 1
+    return i
+
+
+_ARTICLES_BEFORE_NUMBER = frozenset("the these those its their his her our".split())
+
+
+def _is_head(low: str) -> bool:
+    """Whether a lower-case word can end a speaker noun phrase: "officials", "ministry", "spokesman", "student"."""
+    return low in _VAGUE_HEADS or low in _ORG_HEADS or low in ROLE_WORDS or low in _PERSON_NOUNS
 
 
 def _modifier_ok(low: str) -> bool:
@@ -619,7 +636,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         if _RELATIVE_PRONOUN_BEFORE.search(pre) or _PREPOSITION_WHICH_BEFORE.search(pre):
             continue  # a reporting verb in a relative clause: the outlet asserts the main clause
         rest_words = _TIME_OR_VENUE.sub("", frame[ve:]).split()
-        trailing = pre.rstrip().endswith(",") and len(pre.split()) >= 4 and (
+        trailing = pre.rstrip().endswith(",") and len(pre.split()) >= 3 and (
             len([w for w in rest_words if w.strip(".,;:!?")]) < 2
             or (_ONLY_OBJECT_AND_VENUE if verb in ("told", "tells") else _ONLY_VENUE).match(frame[ve:])
         ) and not _QUOTATION_FOLLOWS.match(frame[ve:])  # 'Speaking to X, he said, "..."': the quotation follows
@@ -628,7 +645,7 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         cut = pre.rstrip()
         if cut.endswith(","):
             cut = cut[:-1]
-        if len(cut.split()) < 4 and not cut.endswith(BLANK):
+        if len(cut.split()) < (3 if trailing else 4) and not cut.endswith(BLANK):
             if "," in cut or ";" in cut or pre.rstrip().endswith(","):
                 continue
             # not a clause before the speaker: the noun phrase runs from the sentence start ("Aid worker Tom Hale")

@@ -927,3 +927,20 @@ def test_an_event_verb_with_an_object_after_a_comma_frame_keeps_its_claim():
     """ "confirmed the plan" is an event, not a trailing "..., X said": the claim stays whole."""
     c = one("According to the agency, the council confirmed the new plan.")
     assert c.proposition.endswith("the council confirmed the new plan")
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker, proposition",
+    [
+        ("The dam held, the chief engineer said.", "chief engineer", "The dam held"),
+        ("Schools will reopen, the state education department said.", "state education department", "Schools will reopen"),
+        ("The road is closed, the student said.", "student", "The road is closed"),
+        ("The road is closed, the two witnesses said.", "two witnesses", "The road is closed"),
+        ("The road is closed, the company's press office said.", "company's press office", "The road is closed"),
+    ],
+)
+def test_a_trailing_unnamed_speaker_is_taken_whole(sentence, speaker, proposition):
+    """ "..., the chief engineer said.": after a clause of three words too, and with the article,
+    numbers and possessives inside the speaker's phrase."""
+    c = one(sentence)
+    assert (c.speaker, c.proposition) == (speaker, proposition)
