@@ -718,7 +718,10 @@ def _without_venue(words: list[str]) -> list[str]:
     return words
 
 
-_AGENT_AFTER = re.compile(r"\s+by\s+(?:the|a|an|its|his|her|their|[A-Z])")
+_AGENT_AFTER = re.compile(
+    r"\s+by\s+(?:the|a|an|its|his|her|their|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
+    r"February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z])"
+)  # "announced by the governor's office", not "said by Friday"
 _COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s*$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
 _AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")

@@ -914,6 +914,7 @@ def test_a_possessive_in_reported_speech_is_the_speakers(text, proposition):
         # a reduced passive is no reporting frame: the outlet compares the figures
         ("The figure is far higher than the toll announced by the governor's office on Saturday.",
          None, "The figure is far higher than the toll announced by the governor's office on Saturday"),
+        ("Peskov said by Friday the plan would be rejected.", "Peskov", "By Friday the plan would be rejected"),
         ("Corvath Hydro said in a statement that it was cooperating fully with the investigation.",
          "Corvath Hydro", "Corvath Hydro was cooperating fully with the investigation"),
     ],
