@@ -1069,6 +1069,8 @@ def _main_clause(text: str) -> str:
 _BLANKED_RUN = re.compile(r"\u2592+")
 _TOLD_OBJECT = re.compile(
     r"\s*(?:the\s+)?(?:reporters|journalists|press|media|state media|lawmakers|the newspaper|"
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:conference|briefing|meeting|audience|crowd|rally|hearing|committee|"
+    r"court|panel|summit|session|gathering|newspaper|broadcaster|channel|station|agency|radio|television)|"
     r"(?:[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*))\b"
 )
 _LEADING_TIME_OR_THAT = re.compile(
@@ -1101,6 +1103,11 @@ def _content(sentence: str, frame: str, att: Attribution | None) -> str:
             joined = " ".join(pieces)
             if len(_WORDS.findall(joined)) >= 3:
                 return joined
+        if att.structure == "inverted" and not parts:
+            # "Forty people died in the blast, said the ministry.": the claim is what comes before
+            before = sentence[: att.verb_end - len(att.verb)].rstrip().rstrip(",;").rstrip()
+            if len(_WORDS.findall(before)) >= 3:
+                return before
         return sentence
     s, e = att.content
     body = sentence[s:e]

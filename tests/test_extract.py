@@ -915,6 +915,10 @@ def test_a_possessive_in_reported_speech_is_the_speakers(text, proposition):
         ("The figure is far higher than the toll announced by the governor's office on Saturday.",
          None, "The figure is far higher than the toll announced by the governor's office on Saturday"),
         ("Peskov said by Friday the plan would be rejected.", "Peskov", "By Friday the plan would be rejected"),
+        # an inverted frame without quotation marks: the claim is what comes before it
+        ("Forty people died in the blast, said the ministry.", "ministry", "Forty people died in the blast"),
+        ("Forty people died, said Lena Park, a surgeon at the city hospital.", "Lena Park", "Forty people died"),
+        ("Police chief Tom Hale told a news conference that 40 people died.", "Tom Hale", "40 people died"),
         ("Corvath Hydro said in a statement that it was cooperating fully with the investigation.",
          "Corvath Hydro", "Corvath Hydro was cooperating fully with the investigation"),
     ],
