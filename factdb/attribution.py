@@ -626,6 +626,8 @@ def find_attribution(sentence: str, frame: str) -> Attribution | None:
         pre = frame[:np_start]
         if _COPULA_BEFORE.search(pre):
             continue  # "Trump's was the only identity disclosed": a complement, not a speaker
+        if _DOCUMENT_BY_BEFORE.match(pre):  # "A report by Human Rights Watch said": its author speaks
+            return Attribution(" ".join(words), appositive, verb, negative, (ve, n), "subject", ve, negated=negated is not None)
         if _OBJECT_BEFORE.search(pre):
             subject = _clause_subject(pre) if _AGENT_BEFORE.search(pre) else None
             if subject is None or not _np_ok(subject[0], True):
@@ -722,6 +724,11 @@ _AGENT_AFTER = re.compile(
     r"\s+by\s+(?:the|a|an|its|his|her|their|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
     r"February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z])"
 )  # "announced by the governor's office", not "said by Friday"
+_DOCUMENT_BY_BEFORE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}(?:report|study|statement|survey|letter|analysis|review|investigation|assessment|"
+    r"audit|poll|memo)s?\s+(?:by|from)\s*$",
+    re.IGNORECASE,
+)
 _COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s*$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:by|to|with|about|against)\s*$")
 _AGENT_BEFORE = re.compile(r"^[^,\u2592]{3,80}?\s+[a-z]+(?:ed|en|wn)\s+by\s*$")

@@ -42,6 +42,7 @@ or an earlier "she said").
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from factdb.attribution import (
@@ -602,6 +603,12 @@ class _Context:
             self.surnames.setdefault(words[-1], " ".join(words))
 
 
+_DOCUMENT_FROM = re.compile(
+    r"^(?:(?:the|a|an|its|their|one|another|new|latest|joint|written|official)\s+){0,2}"
+    r"(?:statement|report|letter|memo|study|survey|filing|ruling|opinion|summary|indictment|complaint|communiqu\u00e9"
+    r"|communique|release|post|tweet|document)s?\s+(?:from|by|of|issued\s+by|released\s+by)\s+(\S.*)$",
+    re.IGNORECASE,
+)
 _GENERIC_ORG = frozenset("agency website site newspaper paper organisation organization group church company ministry outlet broadcaster".split())
 
 
@@ -624,6 +631,9 @@ def _resolve(att: Attribution, ctx: _Context) -> Speaker | None:
     if len(words) == 2 and words[0] in ("the", "this") and words[1] in _GENERIC_ORG and ctx.last_org is not None:
         if words[1] in ctx.last_org.name.lower() or words[1] in ("agency", "website", "site", "newspaper", "outlet"):
             return ctx.last_org
+    issuer = _DOCUMENT_FROM.match(text)
+    if issuer is not None:  # "a statement from the health ministry": the ministry speaks
+        return _resolve(replace(att, speaker_text=issuer.group(1), appositive=None), ctx)
     name, role = split_name_role(text, att.appositive)
     if not name or not any(ch.isalpha() for ch in name):
         return None
@@ -936,7 +946,7 @@ def _candidate(
         pronoun = pm.group(1).lower() if pm else ""
         if pm and (speaker.kind is SpeakerKind.PERSON if pronoun in ("he", "she") else
                    speaker.kind is SpeakerKind.ORGANISATION if pronoun == "it" else speaker.kind is not SpeakerKind.PERSON) \
-                and _gender_agrees(pronoun, speaker, ctx):
+                and _gender_agrees(pronoun, speaker, ctx) and not _EXPLETIVE_IT.match(content):
             content = _speaker_as_subject(own, speaker) + content[pm.end(1):]
     if speaker is not None and own is not None and own.structure in ("subject", "participle"):
         # not "Its wind speeds reached 185 mph, according to the hurricane center": there "its" is the storm's
@@ -996,6 +1006,8 @@ def _candidate(
     )
 
 
+# "It is concluded that ...", "It was clear that ...": an "it" that stands for nobody
+_EXPLETIVE_IT = re.compile(r"it\s+(?:is|was|has\s+been|had\s+been)\s+(?:not\s+)?\w+\s+(?:that|to|whether)\b", re.IGNORECASE)
 _PREPOSITION_INSIDE = re.compile(r"\s(?:of|in|at|from|for|on|with)\s", re.IGNORECASE)
 _POSSESSIVE_START = re.compile(r"^(his|her|its|their)\s+(?=[a-z])", re.IGNORECASE)
 

@@ -850,16 +850,26 @@ def test_speaker_phrases_lose_conjunctions_and_keep_uncommon_titles(sentence, sp
 
 
 @pytest.mark.parametrize(
-    "sentence, speaker",
+    "sentence, speaker, kind",
     [
-        ("The opinion of the Court, released on Wednesday, said the law was unconstitutional.", "opinion of the Court"),
-        ("The court's summary said the law was unconstitutional.", "court's summary"),
-        ("The indictment said the firm paid $130,000 to the actress.", "indictment"),
+        ("The court's summary said the law was unconstitutional.", "court's summary", SpeakerKind.UNKNOWN),
+        ("The indictment said the firm paid $130,000 to the actress.", "indictment", SpeakerKind.UNKNOWN),
+        # a document from or by someone: its author speaks (the aside is no part of the name)
+        ("The opinion of the Court, released on Wednesday, said the law was unconstitutional.", "Court",
+         SpeakerKind.ORGANISATION),
+        ("According to a statement from the health ministry, 40 people died.", "health ministry", SpeakerKind.ORGANISATION),
+        ("A report by Human Rights Watch said 40 prisoners were tortured.", "Human Rights Watch", SpeakerKind.ORGANISATION),
     ],
 )
-def test_documents_speak_as_unknown_sources_without_their_asides(sentence, speaker):
+def test_documents_speak_as_unknown_sources_unless_their_author_is_named(sentence, speaker, kind):
     c = one(sentence)
-    assert (c.speaker, c.speaker_kind) == (speaker, SpeakerKind.UNKNOWN)
+    assert (c.speaker, c.speaker_kind) == (speaker, kind)
+
+
+def test_an_expletive_it_is_not_the_speaker():
+    """ "It is concluded that ..." in a court's statement: "it" stands for nobody."""
+    c = one("The Court said it is concluded that the oath of office is unconstitutional.")
+    assert c.speaker == "Court" and c.proposition.startswith("It is concluded that")
 
 
 @pytest.mark.parametrize(
