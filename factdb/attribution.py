@@ -293,6 +293,7 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
         i -= 1  # "Police on Tuesday said"
     words: list[tuple[str, int]] = []
     depth = 0
+    coordinated = False
     while i >= 0:
         tok, ts, _ = toks[i]
         low = tok.lower()
@@ -314,6 +315,9 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
         elif low in _DETERMINERS and not (low == "the" and i > 0 and toks[i - 1][0].lower() in ("of", "and", "for", "to", "within", "from")):
             words.append((tok, ts))
             i = _article_before(toks, i - 1, words)
+            if not coordinated and _and_before(toks, i, words):
+                i, coordinated = i - 1, True
+                continue
             break
         elif low in _CONNECT and words:
             words.append((tok, ts))
@@ -333,6 +337,9 @@ def _scan_back(frame: str, end: int, floor: int) -> tuple[int, list[str]] | None
             if i >= 0:
                 words.append((toks[i][0], toks[i][1]))
                 i = _article_before(toks, i - 1, words)
+                if not coordinated and _and_before(toks, i, words):
+                    i, coordinated = i - 1, True
+                    continue
             break
         elif tok[:1].islower() and tok.replace("'", "").replace("\u2019", "").isalpha() and len(words) < 8 and (
             _is_head(low) or (words and (_modifier_ok(low) or low.endswith(("'s", "\u2019s"))))
@@ -378,6 +385,15 @@ def _article_before(toks: list[tuple[str, int, int]], i: int, words: list[tuple[
 
 
 _ARTICLES_BEFORE_NUMBER = frozenset("the these those its their his her our".split())
+
+
+def _and_before(toks: list[tuple[str, int, int]], i: int, words: list[tuple[str, int]]) -> bool:
+    """Whether token ``i`` is an "and" after another speaker's head noun ("the police and the army"):
+    it is taken into ``words``, and the caller goes on with the first speaker."""
+    if i >= 1 and toks[i][0].lower() == "and" and _is_head(toks[i - 1][0].lower()):
+        words.append((toks[i][0], toks[i][1]))
+        return True
+    return False
 
 
 def _is_head(low: str) -> bool:

@@ -952,6 +952,8 @@ def test_an_event_verb_with_an_object_after_a_comma_frame_keeps_its_claim():
         ("The road is closed, the student said.", "student", "The road is closed"),
         ("The road is closed, the two witnesses said.", "two witnesses", "The road is closed"),
         ("The road is closed, the company's press office said.", "company's press office", "The road is closed"),
+        ("The road is closed, the police and the army said.", "police and the army", "The road is closed"),
+        ("Both the ministry and the police said 40 people died.", "ministry and the police", "40 people died"),
     ],
 )
 def test_a_trailing_unnamed_speaker_is_taken_whole(sentence, speaker, proposition):
