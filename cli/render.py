@@ -100,7 +100,7 @@ def _table_cell(value: object) -> str:
     """A cell for a terminal table: times to the minute, in UTC ("2026-03-14 09:30"), so the
     propositions keep the width; JSON and CSV keep the full ISO 8601 time."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+        return (value.astimezone(timezone.utc) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
     return _cell(value)
 
 

@@ -406,7 +406,9 @@ def _modifier_ok(low: str) -> bool:
 
 
 # up to three lower-case words, the last an organisation, group or office noun ("finance committee")
-_LOWER_WORDS_THEN_HEAD = re.compile(r"(?:[a-z]+\s+){0,2}(?:" + "|".join(sorted(_ORG_HEADS | _VAGUE_HEADS | ROLE_WORDS)).replace(".", r"\.") + r")\b")
+_LOWER_WORDS_THEN_HEAD = re.compile(
+    r"(?:[a-z]+\s+){0,2}(?:" + "|".join(map(re.escape, sorted(_ORG_HEADS | _VAGUE_HEADS | ROLE_WORDS))) + r")\b"
+)
 _VERBAL_ENDING = re.compile(r"(?:ed|ing|ly)$")
 _LOWER_WORDS_THEN_CAPITAL = re.compile(r"(?:\s+[a-z]+){0,2}\s+[A-Z]")
 _PHRASE_END = re.compile(r"\s*(?:$|[,;.:!?\u2592])")

@@ -22,8 +22,8 @@ what the crash and concurrency tests check after every run.  The rules:
   overlapping;
 - relations and status events point at rows that exist.
 
-It re-extracts every source and reads every claim's facts, so it costs about as much as adding
-the store's sources again; it never writes.
+It reads every claim's facts and re-extracts only the sources added before migration 0005 (about
+as costly as adding them again); it never writes.
 """
 
 from __future__ import annotations
